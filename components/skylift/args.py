@@ -1,0 +1,66 @@
+"""Typed arguments of the skylift.App component.
+
+TypedDicts, without ``from __future__ import annotations``, because Pulumi's
+component analyzer reads these annotations at run time to infer the schema
+that other languages see (snake_case names become camelCase properties).
+Values are plain, not Outputs, where the component needs them while it is
+being constructed (to build the zip and validate); environment values may be
+Outputs so that secrets stay secret.
+"""
+
+from typing import Mapping, Sequence, TypedDict
+
+import pulumi
+
+
+class ScheduleArgs(TypedDict, total=False):
+    name: str
+    """Rule name suffix, unique within the app."""
+    schedule: str
+    """EventBridge expression: rate(5 minutes) or cron(0 12 * * ? *), UTC."""
+    path: str
+    """Path of the request the shim makes to the app, starting with /."""
+    method: str
+    """HTTP method of that request (default POST)."""
+    body: str
+    """Optional request body."""
+
+
+class ThrottleArgs(TypedDict, total=False):
+    burst_limit: int
+    """Stage burst limit (requests)."""
+    rate_limit: float
+    """Stage steady-state rate limit (requests per second)."""
+
+
+class AppArgs(TypedDict, total=False):
+    command: str
+    """How to start the app, run through /bin/sh in the app folder (required), e.g. ./server."""
+    source: str
+    """The app folder to package (default app)."""
+    build: str
+    """Shell command run in the source folder before packaging."""
+    runtime: str
+    """Lambda runtime that runs the shim (default python3.13)."""
+    architecture: str
+    """auto (default: from the command's ELF header), arm64 or x86_64."""
+    memory: int
+    """Function memory in MB, 128..10240 (default 512)."""
+    timeout: int
+    """Function timeout in seconds, 1..30 behind the HTTP API (default 15)."""
+    ephemeral_storage: int
+    """/tmp size in MB, 512..10240 (default 512)."""
+    environment: Mapping[str, pulumi.Input[str]]
+    """Environment of the app; secret values stay secret."""
+    log_retention_days: int
+    """CloudWatch log retention in days, one of AWS's allowed values (default 14)."""
+    schedules: Sequence[ScheduleArgs]
+    """Periodic requests to the app, each its own invocation."""
+    readiness_path: str
+    """If set, the app is ready when GET on this path answers; else when its port accepts."""
+    throttle: ThrottleArgs
+    """HTTP API stage throttling."""
+    reserved_concurrency: int
+    """Reserved concurrent executions of the function."""
+    tags: Mapping[str, str]
+    """Tags on every taggable child."""
