@@ -1,0 +1,1 @@
+"""skylift_shim: placeholder until the shim lands."""
