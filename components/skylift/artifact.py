@@ -1,0 +1,271 @@
+"""The Lambda deployment zip: the app's files plus the shim, byte-identical for identical inputs.
+
+Pulumi re-zips a directory without Unix modes, so an app binary would lose its
+exec bit; skylift writes the zip itself (sorted entries, fixed timestamps,
+0755/0644 modes) and hands the component a file. Identical bytes mean
+``pulumi preview`` shows no change when nothing changed.
+"""
+
+import hashlib
+import os
+import re
+import shlex
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import skylift_shim
+
+# Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+# Zip's epoch: the earliest timestamp the format can hold.
+FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+IGNORE_FILE = ".skyliftignore"
+ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
+BUILD_TIMEOUT_SECONDS = 900
+BUILD_OUTPUT_TAIL_LINES = 20
+ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
+
+
+class ArtifactError(Exception):
+    """The zip cannot be built (build hook failed, too large, ...)."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: Path
+    size: int
+    """Bytes of the zip file."""
+    unzipped_size: int
+    """Bytes of all files in it, the figure Lambda's 250 MB limit applies to."""
+    sha256: str
+    architecture: str
+    """ELF architecture of the command's executable; arm64 when it is a script or a system command."""
+    largest: list = field(default_factory=list)
+    """The five biggest files: [(zip name, bytes)], biggest first."""
+    native: bool = False
+    """True when the command's executable is an ELF binary, so only ``architecture`` can run it."""
+
+
+def elf_architecture(path: Path) -> str | None:
+    """``x86_64``/``arm64`` for an ELF executable, ``unsupported ELF machine 0x..`` for another
+    ELF machine, None when the file is not ELF (a script) or cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(20)
+    except OSError:
+        return None
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        return None
+    byteorder = "big" if header[5] == 2 else "little"  # EI_DATA: 1 little-endian, 2 big-endian
+    machine = int.from_bytes(header[18:20], byteorder)  # e_machine
+    return ELF_MACHINES.get(machine, f"unsupported ELF machine 0x{machine:02X}")
+
+
+def command_executable(command: str) -> str | None:
+    """The executable (first word) of a shell command line, or None when it has none."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    # Leading VAR=value assignments are environment, not the program.
+    words = [word for word in words if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", word)] or [""]
+    return words[0] or None
+
+
+def executable_path(source: Path, command: str) -> Path | None:
+    """Where the command's executable lives inside the source folder; None for a system
+    command found on PATH (``python3 app.py``) or an empty command."""
+    executable = command_executable(command)
+    if executable is None or "/" not in executable:
+        return None
+    return Path(source, executable)
+
+
+def build(source: Path, *, command: str, build: str | None = None, out_dir: Path) -> Artifact:
+    """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``."""
+    source = Path(source).resolve()
+    if not source.is_dir():
+        raise ArtifactError(f"the source folder {source} does not exist")
+    if build:
+        run_build_hook(source, build)
+    executable = executable_path(source, command)
+    if executable is not None and not executable.is_file():
+        raise ArtifactError(f"the command's executable {command_executable(command)} is not in {source}"
+                            + (f" after the build hook `{build}` ran" if build else ""))
+    detected = elf_architecture(executable) if executable is not None else None
+    entries = collect(source)
+    _check_size(entries)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{source.name}.zip"
+    temporary = path.with_name(path.name + ".tmp")
+    write_zip(temporary, entries)
+    temporary.replace(path)
+    data = path.read_bytes()
+    sizes = sorted(((name, file.stat().st_size) for name, file in entries), key=lambda item: (-item[1], item[0]))
+    return Artifact(
+        path=path,
+        size=len(data),
+        unzipped_size=sum(size for _, size in sizes),
+        sha256=hashlib.sha256(data).hexdigest(),
+        architecture=detected if detected in ("x86_64", "arm64") else "arm64",
+        largest=sizes[:5],
+        native=detected is not None,
+    )
+
+
+def run_build_hook(source: Path, command: str, *, timeout: float = BUILD_TIMEOUT_SECONDS) -> None:
+    try:
+        result = subprocess.run(["/bin/sh", "-c", command], cwd=source, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        raise ArtifactError(f"build hook `{command}` in {source} did not finish within {timeout:g} s"
+                            + _tail(expired.output or b"")) from None
+    if result.returncode != 0:
+        raise ArtifactError(f"build hook `{command}` in {source} failed with exit code {result.returncode}"
+                            + _tail(result.stdout))
+
+
+def _tail(output: bytes) -> str:
+    lines = output.decode("utf-8", "replace").rstrip().splitlines()[-BUILD_OUTPUT_TAIL_LINES:]
+    return (":\n" + "\n".join(lines)) if lines else " (no output)"
+
+
+def collect(source: Path) -> list[tuple[str, Path]]:
+    """Every (zip name, file) of the zip: the app's files not ignored, then the shim, sorted by name."""
+    ignore = IgnoreRules.from_file(source / IGNORE_FILE)
+    app_files = list(_walk(source, ignore))
+    shim_dir = Path(skylift_shim.__file__).parent
+    shim_files = [(f"skylift_shim/{name}", path) for name, path in _walk(shim_dir, IgnoreRules([]))
+                  if not name.endswith((".pyc", ".pyo"))]
+    clash = sorted({name for name, _ in app_files if name.split("/")[0] == "skylift_shim"})
+    if clash:
+        raise ArtifactError(f"{source} has its own skylift_shim ({clash[0]}), which would clash with the shim skylift adds")
+    return sorted(app_files + shim_files)
+
+
+def _walk(root: Path, ignore: "IgnoreRules"):
+    for directory, subdirectories, files in os.walk(root, followlinks=False):
+        relative = Path(directory).relative_to(root).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        subdirectories[:] = [name for name in subdirectories
+                             if name not in ALWAYS_SKIPPED and not ignore.ignored(prefix + name, is_dir=True)]
+        for name in files:
+            path = Path(directory, name)
+            if name in ALWAYS_SKIPPED or ignore.ignored(prefix + name, is_dir=False) or not path.is_file():
+                continue
+            yield prefix + name, path
+
+
+def _check_size(entries: list[tuple[str, Path]]) -> None:
+    sizes = sorted(((file.stat().st_size, name) for name, file in entries), reverse=True)
+    total = sum(size for size, _ in sizes)
+    if total > MAX_UNZIPPED_BYTES:
+        largest = ", ".join(f"{name} ({_mb(size)})" for size, name in sizes[:5])
+        raise ArtifactError(f"the app is {_mb(total)} unzipped, above Lambda's {_mb(MAX_UNZIPPED_BYTES)} limit "
+                            f"for unzipped code; largest files: {largest}; list what need not ship in {IGNORE_FILE}")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def write_zip(path: Path, entries: list[tuple[str, Path]]) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, file in entries:
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+            info.create_system = 3  # Unix, so unzip and Lambda honour the mode bits below
+            executable = os.stat(file).st_mode & 0o111
+            info.external_attr = ((0o100755 if executable else 0o100644) << 16)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.read_bytes(), compresslevel=9)
+
+
+class IgnoreRules:
+    """gitignore-style patterns: ``*``, ``?``, ``[..]``, ``**``, trailing ``/`` for folders,
+    a leading or inner ``/`` anchors to the source root, ``!`` re-includes; the last match wins.
+    As in git, a file inside an ignored folder cannot be re-included."""
+
+    def __init__(self, lines):
+        self.rules = [rule for rule in (_compile(line) for line in lines) if rule is not None]
+
+    @classmethod
+    def from_file(cls, path: Path) -> "IgnoreRules":
+        return cls(path.read_text(encoding="utf-8").splitlines() if path.is_file() else [])
+
+    def ignored(self, relative_path: str, *, is_dir: bool) -> bool:
+        result = False
+        for regex, negated, dir_only in self.rules:
+            if dir_only and not is_dir:
+                continue
+            if regex.fullmatch(relative_path):
+                result = not negated
+        return result
+
+
+def _compile(line: str):
+    pattern = line.rstrip("\n")
+    # Trailing spaces are ignored unless escaped with a backslash.
+    pattern = re.sub(r"(?<!\\)\s+$", "", pattern)
+    if not pattern or pattern.startswith("#"):
+        return None
+    negated = pattern.startswith("!")
+    if negated:
+        pattern = pattern[1:]
+    elif pattern.startswith(("\\#", "\\!")):
+        pattern = pattern[1:]
+    dir_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    if not pattern:
+        return None
+    anchored = "/" in pattern
+    pattern = pattern.lstrip("/")
+    regex = _glob_to_regex(pattern)
+    if not anchored:
+        regex = "(?:.*/)?" + regex
+    return re.compile(regex, re.DOTALL), negated, dir_only
+
+
+def _glob_to_regex(pattern: str) -> str:
+    parts = pattern.split("/")
+    out = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            # a/**/b: zero or more folders between; a/**: everything inside; **/b: b at any depth.
+            out.append(".*" if last else "(?:.*/)?")
+            continue
+        out.append(_segment_to_regex(part) + ("" if last else "/"))
+    return "".join(out)
+
+
+def _segment_to_regex(segment: str) -> str:
+    regex, index = "", 0
+    while index < len(segment):
+        char = segment[index]
+        if char == "\\" and index + 1 < len(segment):
+            regex += re.escape(segment[index + 1])
+            index += 2
+            continue
+        if char == "*":
+            while index + 1 < len(segment) and segment[index + 1] == "*":
+                index += 1
+            regex += "[^/]*"
+        elif char == "?":
+            regex += "[^/]"
+        elif char == "[":
+            end = segment.find("]", index + 2)
+            if end == -1:
+                regex += re.escape(char)
+            else:
+                body = segment[index + 1:end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                regex += "[" + body.replace("\\", "\\\\") + "]"
+                index = end
+        else:
+            regex += re.escape(char)
+        index += 1
+    return regex
