@@ -1,0 +1,20 @@
+"""The skylift program: this stack's config -> one skylift.App -> stack outputs.
+
+`pulumi up -s staging` (or production) deploys app/ with Pulumi.<stack>.yaml.
+A bad config value stops the program here, before any resource is registered.
+"""
+
+import pulumi
+
+import skylift
+from skylift import config
+
+app = skylift.App(pulumi.get_project(), config.from_pulumi())
+
+pulumi.export("url", app.url)
+pulumi.export("function_name", app.function_name)
+pulumi.export("function_arn", app.function_arn)
+pulumi.export("log_group_name", app.log_group_name)
+pulumi.export("api_id", app.api_id)
+pulumi.export("role_arn", app.role_arn)
+pulumi.export("schedule_rule_names", app.schedule_rule_names)

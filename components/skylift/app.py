@@ -1,0 +1,265 @@
+"""The skylift.App component: an ordinary HTTP server on Lambda behind an HTTP API.
+
+One ComponentResource (type token ``skylift:index:App``) whose children are all
+parented to it and named from its name: IAM role and policy, log groups, the
+function running ``skylift_shim.handler`` over the app's zip, the HTTP API
+(integration, route, stage, invoke permission) and one EventBridge rule,
+target and permission per schedule. Arguments are validated before the first
+child is registered, so a bad value never leaves half an app behind.
+"""
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+from skylift_shim.events.schedule import schedule_input
+
+from . import artifact, config, policies
+from .args import AppArgs, ScheduleArgs
+
+HANDLER = "skylift_shim.handler"
+
+# API Gateway HTTP APIs give up on an integration after 30 s at most.
+MAX_INTEGRATION_TIMEOUT_MS = 30_000
+
+# Lambda function names: letters, digits, hyphens, underscores; at most 64.
+_FUNCTION_NAME_MAX = 64
+_NOT_IN_FUNCTION_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "path": "$context.path",
+        "routeKey": "$context.routeKey",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "integrationLatency": "$context.integrationLatency",
+        "integrationError": "$context.integrationErrorMessage",
+    },
+    sort_keys=True,
+)
+
+
+class App(pulumi.ComponentResource):
+    """An HTTP server from a folder, run on AWS Lambda through the skylift shim."""
+
+    url: pulumi.Output[str]
+    """The HTTP API's base URL."""
+    function_name: pulumi.Output[str]
+    function_arn: pulumi.Output[str]
+    log_group_name: pulumi.Output[str]
+    """CloudWatch log group of the function (the app's stdout and stderr)."""
+    api_id: pulumi.Output[str]
+    role_arn: pulumi.Output[str]
+    schedule_rule_names: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        # Everything that can fail on the deployer's machine happens before
+        # the component registers, so a bad value leaves nothing behind.
+        base_dir = Path.cwd()
+        settings = _validated(args, base_dir=base_dir, name=name)
+        zip_ = artifact.build(
+            Path(settings["source"]),
+            command=settings["command"],
+            build=settings.get("build"),
+            out_dir=base_dir / ".skylift" / "build" / name,
+        )
+        super().__init__("skylift:index:App", name, None, opts)
+
+        self._name = name
+        self._function_name = _function_name(name, pulumi.get_stack())
+        self._tags = dict(settings.get("tags") or {}) or None
+
+        role = self._role()
+        log_group = self._log_group("logs", f"/aws/lambda/{self._function_name}", settings)
+        policy = self._log_policy(role, log_group)
+        function = self._function(settings, zip_, role, [log_group, policy])
+        api = self._http_api(function, settings)
+        rules = [self._schedule(schedule, function) for schedule in settings.get("schedules") or ()]
+
+        self.url = api.api_endpoint
+        self.function_name = function.name
+        self.function_arn = function.arn
+        self.log_group_name = log_group.name
+        self.api_id = api.id
+        self.role_arn = role.arn
+        self.schedule_rule_names = pulumi.Output.all(*[rule.name for rule in rules]).apply(list)
+        self.register_outputs(
+            {
+                "url": self.url,
+                "function_name": self.function_name,
+                "function_arn": self.function_arn,
+                "log_group_name": self.log_group_name,
+                "api_id": self.api_id,
+                "role_arn": self.role_arn,
+                "schedule_rule_names": self.schedule_rule_names,
+            }
+        )
+
+    def _child(self, **extra) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **extra)
+
+    def _role(self) -> aws.iam.Role:
+        return aws.iam.Role(
+            f"{self._name}-role",
+            assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
+            tags=self._tags,
+            opts=self._child(),
+        )
+
+    def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
+        return aws.cloudwatch.LogGroup(
+            f"{self._name}-{suffix}",
+            name=log_group_name,
+            retention_in_days=int(settings["log_retention_days"]),
+            tags=self._tags,
+            opts=self._child(),
+        )
+
+    def _log_policy(self, role: aws.iam.Role, log_group: aws.cloudwatch.LogGroup) -> aws.iam.RolePolicy:
+        # The function writes only to its own log group: no logs:CreateLogGroup,
+        # no AWSLambdaBasicExecutionRole with its account-wide "*" resource.
+        return aws.iam.RolePolicy(
+            f"{self._name}-role-policy",
+            role=role.id,
+            policy=log_group.arn.apply(lambda arn: json.dumps(policies.log_policy(arn), sort_keys=True)),
+            opts=self._child(),
+        )
+
+    def _function(self, settings, zip_, role, depends_on) -> aws.lambda_.Function:
+        architecture = settings["architecture"]
+        if architecture == "auto":
+            architecture = zip_.architecture
+        reserved = settings.get("reserved_concurrency")
+        return aws.lambda_.Function(
+            f"{self._name}-function",
+            name=self._function_name,
+            role=role.arn,
+            runtime=settings["runtime"],
+            handler=HANDLER,
+            architectures=[architecture],
+            memory_size=int(settings["memory"]),
+            timeout=int(settings["timeout"]),
+            ephemeral_storage=aws.lambda_.FunctionEphemeralStorageArgs(size=int(settings["ephemeral_storage"])),
+            # Output.from_input makes the whole map secret when any value is.
+            environment=aws.lambda_.FunctionEnvironmentArgs(
+                variables=pulumi.Output.from_input(config.function_environment(settings)),
+            ),
+            reserved_concurrent_executions=None if reserved is None else int(reserved),
+            code=pulumi.FileArchive(str(zip_.path)),
+            # Lambda compares base64(SHA-256) of the package, not hex.
+            source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
+            tags=self._tags,
+            opts=self._child(depends_on=depends_on),
+        )
+
+    def _http_api(self, function: aws.lambda_.Function, settings):
+        name = self._name
+        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child())
+        integration = aws.apigatewayv2.Integration(
+            f"{name}-integration",
+            api_id=api.id,
+            integration_type="AWS_PROXY",
+            integration_uri=function.invoke_arn,
+            integration_method="POST",
+            # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
+            payload_format_version="2.0",
+            timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
+            opts=self._child(),
+        )
+        aws.apigatewayv2.Route(
+            f"{name}-route",
+            api_id=api.id,
+            route_key="$default",
+            target=integration.id.apply(lambda id_: f"integrations/{id_}"),
+            opts=self._child(),
+        )
+        access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
+        aws.apigatewayv2.Stage(
+            f"{name}-stage",
+            api_id=api.id,
+            name="$default",
+            auto_deploy=True,
+            access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(
+                destination_arn=access_logs.arn,
+                format=ACCESS_LOG_FORMAT,
+            ),
+            default_route_settings=_route_settings(settings.get("throttle")),
+            tags=self._tags,
+            opts=self._child(),
+        )
+        aws.lambda_.Permission(
+            f"{name}-api-permission",
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+            opts=self._child(),
+        )
+        return api
+
+    def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
+        child = f"{self._name}-schedule-{schedule['name']}"
+        method = schedule.get("method") or "POST"
+        rule = aws.cloudwatch.EventRule(
+            child,
+            schedule_expression=schedule["schedule"],
+            description=f"skylift {self._name}: {method} {schedule['path']} on {schedule['schedule']}",
+            tags=self._tags,
+            opts=self._child(),
+        )
+        request = schedule_input(schedule["name"], method, schedule["path"], schedule.get("body"))
+        aws.cloudwatch.EventTarget(
+            f"{child}-target",
+            rule=rule.name,
+            arn=function.arn,
+            input=json.dumps(request, sort_keys=True),
+            opts=self._child(),
+        )
+        aws.lambda_.Permission(
+            f"{child}-permission",
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="events.amazonaws.com",
+            source_arn=rule.arn,
+            opts=self._child(),
+        )
+        return rule
+
+
+def _validated(args: AppArgs, *, base_dir: Path, name: str) -> AppArgs:
+    settings = config.with_defaults(args, base_dir=base_dir)
+    problems = config.validate(settings, base_dir=base_dir, key=name)
+    if problems:
+        raise config.ConfigError(problems)
+    return settings
+
+
+def _function_name(name: str, stack: str) -> str:
+    """A stable, explicit function name, so its log group can exist before it."""
+    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", f"{name}-{stack}").strip("-")
+    return cleaned[:_FUNCTION_NAME_MAX]
+
+
+def _integration_timeout_ms(function_timeout_s: int) -> int:
+    # A second more than the function, so Lambda's own timeout error comes
+    # back rather than the gateway's 503; never above the HTTP API's limit.
+    return min(MAX_INTEGRATION_TIMEOUT_MS, (function_timeout_s + 1) * 1000)
+
+
+def _route_settings(throttle) -> Optional[aws.apigatewayv2.StageDefaultRouteSettingsArgs]:
+    if not throttle:
+        return None
+    burst, rate = throttle.get("burst_limit"), throttle.get("rate_limit")
+    return aws.apigatewayv2.StageDefaultRouteSettingsArgs(
+        throttling_burst_limit=None if burst is None else int(burst),
+        throttling_rate_limit=None if rate is None else float(rate),
+    )

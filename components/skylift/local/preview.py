@@ -1,0 +1,296 @@
+"""Run a Pulumi program offline and record what it would register.
+
+``preview(project_dir, stack)`` runs the project's real ``__main__.py`` (with
+``runpy``, as the Pulumi CLI would) under Pulumi's mock monitor, with config
+from ``Pulumi.<stack>.yaml``, and returns every registered resource in order
+with its inputs, plus the stack outputs. No CLI, no cloud, no credentials: the
+mocks answer with plausible ids and ARNs. It drives ``skylift plan`` and the
+component tests.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import runpy
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+import pulumi
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+SECRET_PLACEHOLDER = "[secret]"
+"""What a ``secure:`` stack value reads as: the ciphertext needs the stack's key."""
+
+_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value the program marked secret (it would be encrypted in state)."""
+
+    value: Any
+
+    def __repr__(self) -> str:
+        return "Secret([secret])"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource the program registered."""
+
+    type: str
+    name: str
+    parent: Optional[str]
+    """Name of the parent resource; None for resources directly under the stack."""
+    inputs: dict
+    """Inputs as the engine would receive them (camelCase keys); secrets as Secret."""
+    custom: bool
+    """False for components (like skylift:index:App), True for cloud resources."""
+    dependencies: tuple[str, ...] = ()
+    """Names of the resources this one waits for (inputs and depends_on)."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    project: str
+    stack: str
+    resources: list[Registration]
+    outputs: dict
+    """Stack outputs; secret ones as Secret."""
+
+    def get(self, type_: str, name: str) -> Registration:
+        """The registration of one resource, or KeyError naming what was registered."""
+        for resource in self.resources:
+            if resource.type == type_ and resource.name == name:
+                return resource
+        known = ", ".join(f"{r.type} {r.name}" for r in self.resources)
+        raise KeyError(f"no {type_} named {name!r}; registered: {known}")
+
+
+def preview(project_dir: Path, stack: str) -> Preview:
+    """Run ``project_dir/__main__.py`` under mocks with stack ``stack``'s config.
+
+    Exceptions from the program (e.g. skylift.config.ConfigError) propagate.
+    """
+    project_dir = Path(project_dir).resolve()
+    project = _project_name(project_dir)
+    config, secret_keys = stack_config(project_dir, project, stack)
+    region = str(config.get("aws:region") or DEFAULT_REGION)
+    monitor = _RecordingMonitor(_CloudMocks(region))
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        settings.reset_options(project=project, stack=stack, root_directory=str(project_dir))
+        mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        pulumi.runtime.set_all_config(config, secret_keys)
+
+        def program():
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+        with _program_dir(project_dir):
+            _sync_await(run_pulumi_func(program))
+            outputs = _resolve_outputs(settings.get_root_resource().outputs)
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+        settings.reset_options()
+        asyncio.set_event_loop(None)
+        loop.close()
+    return Preview(project=project, stack=stack, resources=monitor.registrations, outputs=outputs)
+
+
+def stack_config(project_dir: Path, project: str, stack: str) -> tuple[dict[str, str], list[str]]:
+    """Config of ``Pulumi.<stack>.yaml`` as the engine hands it to a program.
+
+    Keys get the project namespace when they have none; non-string values
+    become JSON (as ``pulumi.Config.get_object`` expects); a key holding any
+    ``secure:`` value is a secret key, with the value replaced by a placeholder.
+    """
+    path = Path(project_dir) / f"Pulumi.{stack}.yaml"
+    document = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (document.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        plain, secret = _decrypt_placeholder(value)
+        config[full_key] = plain if isinstance(plain, str) else json.dumps(plain)
+        if secret:
+            secret_keys.append(full_key)
+    return config, secret_keys
+
+
+def _decrypt_placeholder(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return SECRET_PLACEHOLDER, True
+    if isinstance(value, dict):
+        pairs = {k: _decrypt_placeholder(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
+    if isinstance(value, list):
+        items = [_decrypt_placeholder(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def _project_name(project_dir: Path) -> str:
+    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+
+
+@contextlib.contextmanager
+def _program_dir(project_dir: Path):
+    """The CLI runs a program in its folder, with the folder importable."""
+    old_cwd = os.getcwd()
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(project_dir))
+        os.chdir(old_cwd)
+
+
+def _resolve_outputs(outputs: dict) -> dict:
+    resolved = {}
+    for name, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        plain = _sync_await(output.future())
+        resolved[name] = Secret(plain) if _sync_await(output.is_secret()) else plain
+    return resolved
+
+
+def _mark_secrets(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return Secret(_mark_secrets(rpc.unwrap_rpc_secret(value)))
+    if isinstance(value, dict):
+        return {k: _mark_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mark_secrets(v) for v in value]
+    return value
+
+
+def _name_of(urn: str) -> str:
+    return urn.split("::")[-1]
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping every registration in arrival order."""
+
+    def __init__(self, cloud: mocks.Mocks):
+        super().__init__(cloud)
+        self.registrations: list[Registration] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        if request.type != _STACK_TYPE:
+            parent_type = request.parent.split("::")[2] if request.parent else _STACK_TYPE
+            registration = Registration(
+                type=request.type,
+                name=request.name,
+                parent=None if parent_type.endswith(_STACK_TYPE) else _name_of(request.parent),
+                inputs=_mark_secrets(rpc.deserialize_properties(request.object)),
+                custom=bool(request.custom),
+                dependencies=tuple(sorted(_name_of(urn) for urn in request.dependencies)),
+            )
+            with self._lock:
+                self.registrations.append(registration)
+        return super().RegisterResource(request)
+
+
+@dataclass
+class _CloudMocks(mocks.Mocks):
+    """Plausible AWS answers: the computed attributes skylift's children use."""
+
+    region: str
+    account: str = ACCOUNT_ID
+    partition: str = field(init=False)
+
+    def __post_init__(self):
+        if self.region.startswith("cn-"):
+            self.partition = "aws-cn"
+        elif self.region.startswith("us-gov-"):
+            self.partition = "aws-us-gov"
+        else:
+            self.partition = "aws"
+
+    def call(self, args: mocks.MockCallArgs):
+        dns_suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        answers = {
+            "aws:index/getPartition:getPartition": {
+                "id": self.partition,
+                "partition": self.partition,
+                "dnsSuffix": dns_suffix,
+                "reverseDnsPrefix": ".".join(reversed(dns_suffix.split("."))),
+            },
+            "aws:index/getRegion:getRegion": {
+                "id": self.region,
+                "name": self.region,
+                "region": self.region,
+                "endpoint": f"ec2.{self.region}.{dns_suffix}",
+                "description": self.region,
+            },
+            "aws:index/getCallerIdentity:getCallerIdentity": {
+                "id": self.account,
+                "accountId": self.account,
+                "arn": f"arn:{self.partition}:iam::{self.account}:user/skylift-preview",
+                "userId": "AIDASKYLIFTPREVIEW",
+            },
+        }
+        return answers.get(args.token, {}), []
+
+    def new_resource(self, args: mocks.MockResourceArgs):
+        state = dict(args.inputs)
+        # Pulumi auto-names resources without a name: logical name + random suffix.
+        physical = state.get("name") or f"{args.name}-{_digest(args.name, 7)}"
+        if not isinstance(physical, str):
+            physical = f"{args.name}-{_digest(args.name, 7)}"
+        arn = self._arn(args.typ, physical)
+        state.update(self._computed(args.typ, physical, arn))
+        resource_id = state.pop("_id", physical)
+        if arn:
+            state.setdefault("arn", arn)
+        return resource_id, state
+
+    def _arn(self, type_: str, name: str) -> Optional[str]:
+        prefix = f"arn:{self.partition}"
+        where = f"{self.region}:{self.account}"
+        return {
+            "aws:iam/role:Role": f"{prefix}:iam::{self.account}:role/{name}",
+            "aws:cloudwatch/logGroup:LogGroup": f"{prefix}:logs:{where}:log-group:{name}",
+            "aws:lambda/function:Function": f"{prefix}:lambda:{where}:function:{name}",
+            "aws:cloudwatch/eventRule:EventRule": f"{prefix}:events:{where}:rule/{name}",
+            "aws:apigatewayv2/api:Api": f"{prefix}:apigateway:{self.region}::/apis/{_digest(name, 10)}",
+        }.get(type_)
+
+    def _computed(self, type_: str, name: str, arn: Optional[str]) -> dict:
+        dns_suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        if type_ == "aws:lambda/function:Function":
+            return {
+                "name": name,
+                "invokeArn": f"arn:{self.partition}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{arn}/invocations",
+                "qualifiedArn": f"{arn}:$LATEST",
+                "version": "$LATEST",
+            }
+        if type_ == "aws:apigatewayv2/api:Api":
+            api_id = _digest(name, 10)
+            return {
+                "_id": api_id,
+                "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{dns_suffix}",
+                "executionArn": f"arn:{self.partition}:execute-api:{self.region}:{self.account}:{api_id}",
+            }
+        if type_ in ("aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route"):
+            return {"_id": _digest(name, 7)}
+        return {"name": name} if arn else {}
+
+
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
