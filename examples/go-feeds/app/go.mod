@@ -1,0 +1,3 @@
+module example.com/go-feeds
+
+go 1.19

