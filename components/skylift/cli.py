@@ -1,0 +1,147 @@
+"""The `skylift` command: dev, invoke, plan, build. Glue only; the work is in skylift.local."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from skylift import artifact, config
+from skylift import schedule as schedule_grammar
+
+
+class SkyliftError(click.ClickException):
+    """A problem the user can fix: printed as 'Error: ...', exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+def _stack_option(function):
+    return click.option("--stack", default="staging", show_default=True, help="Stack (stage) whose Pulumi.<stack>.yaml to use.")(function)
+
+
+def _load(ctx: click.Context, stack: str):
+    from skylift.local import project
+
+    project_dir = ctx.obj["cwd"]
+    try:
+        return project.load_stack(project_dir, stack)
+    except config.ConfigError as error:
+        raise SkyliftError(f"{project_dir / f'Pulumi.{stack}.yaml'} is not valid:\n{error}") from None
+    except (OSError, ValueError) as error:
+        raise SkyliftError(str(error)) from None
+
+
+def _user_errors():
+    """The exceptions that mean bad input or a failed build, not a bug."""
+    return (config.ConfigError, artifact.ArtifactError, schedule_grammar.ScheduleError)
+
+
+@click.group()
+@click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="Project folder holding Pulumi.yaml and Pulumi.<stack>.yaml.")
+@click.pass_context
+def main(ctx: click.Context, cwd: Path) -> None:
+    """Run an ordinary HTTP server on AWS Lambda; locally with Lambda's semantics."""
+    ctx.obj = {"cwd": cwd.resolve()}
+
+
+@main.command()
+@_stack_option
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Execution environments; each runs one invocation at a time.")
+@click.option("--freeze/--no-freeze", default=True, show_default=True,
+              help="Stop the app's processes between invocations, as Lambda does.")
+@click.pass_context
+def dev(ctx, stack, port, workers, freeze):
+    """Serve the app at http://127.0.0.1:PORT through the shim, as Lambda would run it."""
+    from skylift.local import dev as dev_server
+
+    stack_config = _load(ctx, stack)
+    try:
+        dev_server.serve(stack_config, ctx.obj["cwd"], port=port, workers=workers, freeze=freeze)
+    except _user_errors() as error:
+        raise SkyliftError(str(error)) from None
+    except OSError as error:
+        raise SkyliftError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+
+
+@main.command()
+@_stack_option
+@click.argument("event_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--schedule", "schedule_name", help="Invoke with this schedule's input.")
+@click.option("--get", "get_path", help="Invoke with an HTTP API GET event for this path.")
+@click.option("--url", help="Send the event to a running `skylift dev` at this URL instead of a fresh worker.")
+@click.pass_context
+def invoke(ctx, stack, event_file, schedule_name, get_path, url):
+    """One invocation through the shim; prints the Lambda result JSON."""
+    from skylift.local import invoke as invoking
+
+    if sum(x is not None for x in (event_file, schedule_name, get_path)) != 1:
+        raise SkyliftError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
+    try:
+        if event_file is not None:
+            event = invoking.file_event(event_file)
+            stack_config = None if url else _load(ctx, stack)
+        else:
+            stack_config = _load(ctx, stack)
+            event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
+        if url:
+            result, failed = invoking.invoke_remote(url, event)
+        else:
+            invocation = invoking.invoke_locally(stack_config, ctx.obj["cwd"], event)
+            result, failed = invocation.lambda_result(), invocation.outcome != "ok"
+    except invoking.InvokeError as error:
+        raise SkyliftError(str(error)) from None
+    except _user_errors() as error:
+        raise SkyliftError(str(error)) from None
+    click.echo(json.dumps(json.loads(result), indent=2, ensure_ascii=False))
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@_stack_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--update", is_flag=True, help="Rewrite tests/snapshots/<stack>.txt with this plan.")
+@click.pass_context
+def plan(ctx, stack, as_json, update):
+    """What `pulumi up` would create, offline: the program run under mocks."""
+    from skylift.local import plan as planning
+
+    _load(ctx, stack)
+    try:
+        resources = planning.plan(ctx.obj["cwd"], stack)
+    except _user_errors() as error:
+        raise SkyliftError(str(error)) from None
+    except Exception as error:  # the user's program failed under mocks: say so, without our traceback
+        raise SkyliftError(f"{ctx.obj['cwd'] / '__main__.py'} failed: {type(error).__name__}: {error}") from None
+    if update:
+        path = planning.snapshot_path(ctx.obj["cwd"], stack)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(planning.render_text(resources))
+        click.echo(f"skylift plan: wrote {path}")
+        return
+    click.echo(planning.render_json(resources) if as_json else planning.render_text(resources), nl=False)
+
+
+@main.command()
+@_stack_option
+@click.pass_context
+def build(ctx, stack):
+    """Build the deployment zip and describe it."""
+    from skylift.local import project
+
+    stack_config = _load(ctx, stack)
+    try:
+        built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
+    except _user_errors() as error:
+        raise SkyliftError(str(error)) from None
+    click.echo(f"path: {built.path}")
+    click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
+    click.echo(f"sha256: {built.sha256}")
+    click.echo(f"architecture: {built.architecture}")
+    click.echo("largest files:")
+    for name, size in built.largest:
+        click.echo(f"  {size:>10}  {name}")

@@ -1,0 +1,82 @@
+"""`skylift dev`: build, unpack, start the workers, serve, fire schedules, stop cleanly."""
+
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from . import project
+from .pool import PoolClosed, WorkerPool
+from .schedules import Scheduler
+from .server import DevServer, access_line, response_for
+from .worker import WorkerSpec
+
+
+def worker_spec(stack_config, task_root: Path, *, freeze: bool, stdout=None, warn=print) -> WorkerSpec:
+    return WorkerSpec(
+        task_root=task_root,
+        environment=project.lambda_environment(stack_config, task_root, warn=warn),
+        timeout=float(stack_config.args["timeout"]),
+        freeze=freeze,
+        function_arn=f"arn:aws:lambda:us-east-1:000000000000:function:{project.function_name(stack_config)}",
+        stdout=stdout,
+    )
+
+
+def prepare(stack_config, project_dir: Path, temp_dir: Path, *, log=print):
+    """Build the artifact as for deploy and unpack it; returns the task root."""
+    built = project.build_artifact(stack_config, project.build_dir(project_dir, stack_config.stack))
+    log(f"skylift dev: built {built.path} ({built.size} bytes, sha256 {built.sha256[:12]}, {built.architecture})")
+    if built.native and built.architecture != project.host_architecture():
+        log(f"skylift dev: warning: the app is built for {built.architecture}, this machine is {project.host_architecture()}")
+    return project.unpack(built.path, temp_dir / "task")
+
+
+def schedule_input(entry: dict) -> dict:
+    from skylift_shim.events.schedule import schedule_input as make
+
+    return make(entry["name"], entry.get("method", "POST"), entry["path"], entry.get("body"))
+
+
+def serve(stack_config, project_dir: Path, *, port: int, workers: int, freeze: bool) -> None:
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
+        task_root = prepare(stack_config, project_dir, Path(temp), log=log)
+        pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
+        server = DevServer(port, pool, log)
+
+        def fire(entry: dict) -> None:
+            try:
+                invocation = pool.invoke(schedule_input(entry))
+            except PoolClosed:
+                return
+            status = response_for(invocation).status
+            target = f"{entry['name']} -> {entry.get('method', 'POST')} {entry['path']}"
+            log(access_line("schedule", target, status, invocation))
+
+        scheduler = Scheduler(list(stack_config.args.get("schedules") or []), fire)
+        stopping = threading.Event()
+
+        def stop(signum, frame):
+            if not stopping.is_set():
+                stopping.set()
+                # shutdown() waits for serve_forever to return: not from its own thread.
+                threading.Thread(target=server.shutdown, daemon=True).start()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        try:
+            scheduler.start()
+            log(f"skylift dev: serving http://127.0.0.1:{server.server_address[1]}")
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            scheduler.stop()
+            pool.close()
+            server.server_close()
+            scheduler.join(timeout=5)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            log("skylift dev: stopped")
+    sys.stdout.flush()

@@ -1,0 +1,190 @@
+"""What API Gateway's HTTP API does around a Lambda function, locally.
+
+A raw HTTP request becomes the payload format 2.0 event the real HTTP API
+sends (checked against captured events in tests/local), and the function's
+v2 result becomes the HTTP response. Pure: no sockets, no processes.
+"""
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from urllib.parse import parse_qsl
+
+# Lambda's synchronous invocation limit, for the event and for the result.
+PAYLOAD_LIMIT = 6 * 1024 * 1024
+
+_TEXT_TYPES = re.compile(
+    r"^(text/.*|application/(json|xml|javascript|x-www-form-urlencoded|graphql)|.*\+(json|xml))$"
+)
+_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+class BadRequest(ValueError):
+    """The HTTP API would refuse this request before invoking the function."""
+
+
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+def gateway_error(status: int) -> Response:
+    """An answer the HTTP API gives itself, in its own format: {"message": "<reason>"}."""
+    body = json.dumps({"message": HTTPStatus(status).phrase}, separators=(",", ":")).encode()
+    return Response(status, [("content-type", "application/json")], body)
+
+
+def _strict_unquote(text: str) -> str:
+    raw = text.encode("utf-8")
+    if raw.count(b"%") != len(_ESCAPE.findall(raw)):
+        raise BadRequest(f"malformed percent-encoding in path {text!r}")
+    try:
+        return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(f"path {text!r} does not decode to UTF-8") from None
+
+
+def decode_path(raw_path: str) -> str:
+    """The rawPath the HTTP API passes on for a request path as the client sent it.
+
+    Measured on the real service (fixtures/live-httpapi-path-decoding-table.json):
+    it decodes once, cuts at a decoded '?', then decodes again, and refuses a
+    request whose second pass meets a stray '%': '/a%3Fb' -> '/a',
+    '/a%253Fb' -> '/a?b', '/a%2525b' -> '/a%b', '/a%25b' -> rejected.
+    """
+    once = _strict_unquote(raw_path).split("?", 1)[0]
+    return _strict_unquote(once)
+
+
+def is_text(content_type: str | None, body: bytes) -> bool:
+    """Whether the body travels as text; anything else is base64 in the event."""
+    if content_type is None:
+        return False
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if not _TEXT_TYPES.match(media_type):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def request_event(
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    *,
+    source_ip: str,
+    now: float | None = None,
+    request_id: str | None = None,
+) -> dict:
+    """The payload 2.0 event of a request with the `$default` route and stage.
+
+    target is the request target as received ('/path?query'); headers keep
+    their order and repeats.
+    """
+    now = time.time() if now is None else now
+    request_id = request_id or new_request_id()
+    raw_path, _, raw_query = target.partition("?")
+    path = decode_path(raw_path or "/")
+
+    joined: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        name = name.lower()
+        if name == "cookie":
+            # The HTTP API moves cookies into their own array and drops the header.
+            cookies.extend(c.strip() for c in value.split(";") if c.strip())
+            continue
+        joined[name] = f"{joined[name]},{value}" if name in joined else value
+    host = joined.get("host", "localhost")
+    joined.setdefault("content-length", str(len(body)))
+    joined.setdefault("x-amzn-trace-id", f"Root=1-{int(now):08x}-{secrets.token_hex(12)}")
+    joined.setdefault("x-forwarded-for", source_ip)
+    joined.setdefault("x-forwarded-port", host.rpartition(":")[2] if ":" in host else "80")
+    joined.setdefault("x-forwarded-proto", "http")
+
+    event: dict = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": raw_query,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    event["headers"] = dict(sorted(joined.items()))
+    if raw_query:
+        params: dict[str, str] = {}
+        for key, value in parse_qsl(raw_query, keep_blank_values=True):
+            params[key] = f"{params[key]},{value}" if key in params else value
+        event["queryStringParameters"] = params
+    event["requestContext"] = {
+        "accountId": "anonymous",
+        "apiId": "local",
+        "domainName": host,
+        "domainPrefix": host.split(".", 1)[0].split(":", 1)[0],
+        "http": {
+            "method": method.upper(),
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": source_ip,
+            "userAgent": joined.get("user-agent", ""),
+        },
+        "requestId": request_id,
+        "routeKey": "$default",
+        "stage": "$default",
+        "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+        "timeEpoch": int(now * 1000),
+    }
+    if body:
+        if is_text(joined.get("content-type"), body):
+            event["body"] = body.decode("utf-8")
+            event["isBase64Encoded"] = False
+        else:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    else:
+        event["isBase64Encoded"] = False
+    return event
+
+
+def new_request_id() -> str:
+    # The HTTP API's request ids look like 'ATfSmjLgPHcESJw=': 10 random bytes, base64.
+    return base64.b64encode(secrets.token_bytes(10)).decode("ascii")
+
+
+def response_from_result(raw_result: bytes) -> Response:
+    """The HTTP response for a function's v2 result (its JSON as the runtime sent it).
+
+    A result without statusCode is, as on the HTTP API, a 200 JSON answer
+    holding the result itself. A malformed result is a 500.
+    """
+    try:
+        result = json.loads(raw_result)
+    except ValueError:
+        return gateway_error(500)
+    if not isinstance(result, dict) or "statusCode" not in result:
+        return Response(200, [("content-type", "application/json")], raw_result)
+    try:
+        status = int(result["statusCode"])
+        HTTPStatus(status)
+        headers = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
+        headers += [("set-cookie", str(c)) for c in result.get("cookies") or []]
+        body = result.get("body") or ""
+        if not isinstance(body, str):
+            raise TypeError("body must be a string")
+        data = base64.b64decode(body, validate=True) if result.get("isBase64Encoded") else body.encode()
+    except (TypeError, ValueError, AttributeError, binascii.Error):
+        return gateway_error(500)
+    # The gateway frames the body itself.
+    headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "transfer-encoding", "connection")]
+    return Response(status, headers, data)

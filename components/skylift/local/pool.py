@@ -1,0 +1,45 @@
+"""A fixed set of workers; each invocation waits for an idle one.
+
+Lambda would scale out instead; locally a queue in front of --workers
+environments keeps each one to one invocation at a time.
+"""
+
+import queue
+import threading
+
+from .worker import Invocation, Worker, WorkerSpec
+
+# How long a request may wait for a free worker before the gateway gives up.
+QUEUE_WAIT = 60.0
+
+
+class PoolClosed(RuntimeError):
+    pass
+
+
+class WorkerPool:
+    def __init__(self, spec: WorkerSpec, size: int = 1):
+        self.workers = [Worker(spec) for _ in range(size)]
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        for worker in self.workers:
+            self._idle.put(worker)
+        self._closed = threading.Event()
+
+    def invoke(self, event: dict, request_id: str | None = None) -> Invocation:
+        if self._closed.is_set():
+            raise PoolClosed()
+        try:
+            worker = self._idle.get(timeout=QUEUE_WAIT)
+        except queue.Empty:
+            raise PoolClosed() from None
+        try:
+            if self._closed.is_set():
+                raise PoolClosed()
+            return worker.invoke(event, request_id)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        self._closed.set()
+        for worker in self.workers:
+            worker.stop()

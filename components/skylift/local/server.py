@@ -1,0 +1,143 @@
+"""The local HTTP API: each request becomes an invocation of a worker, as on AWS.
+
+Also answers the Lambda Runtime Interface Emulator's invoke path, so any
+event (a schedule's input, an EventBridge event) can be sent through the same
+workers: POST /2015-03-31/functions/function/invocations.
+"""
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+from . import httpapi
+from .pool import PoolClosed, WorkerPool
+from .worker import Invocation
+
+RIE_INVOKE_PATH = "/2015-03-31/functions/function/invocations"
+# The methods an HTTP API passes on through its $default route.
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def access_line(method: str, target: str, status: int, invocation: Invocation | None) -> str:
+    if invocation is None:
+        return f"{method} {target} {status} - gateway"
+    start = "cold" if invocation.cold else "warm"
+    return f"{method} {target} {status} {invocation.duration_ms:.1f} ms {start}"
+
+
+def response_for(invocation: Invocation) -> httpapi.Response:
+    """What the HTTP API answers for an invocation's outcome."""
+    if invocation.outcome == "ok":
+        return httpapi.response_from_result(invocation.result)
+    if invocation.outcome == "timeout":
+        return httpapi.gateway_error(504)
+    if invocation.outcome == "too_large":
+        return httpapi.gateway_error(502)
+    # A function error or a crashed runtime: the HTTP API's generic 500.
+    return httpapi.gateway_error(500)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "DevServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - the access log is ours
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("content-length") or 0))
+
+    def _send(self, response: httpapi.Response, request_id: str | None = None) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if request_id:
+            self.send_header("apigw-requestid", request_id)
+        self.send_header("content-length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        if self.command == "POST" and self.path.split("?", 1)[0] == RIE_INVOKE_PATH:
+            return self._invoke_raw(body)
+        request_id = httpapi.new_request_id()
+        invocation = None
+        if len(body) > httpapi.PAYLOAD_LIMIT:
+            response = httpapi.gateway_error(413)
+        else:
+            try:
+                event = httpapi.request_event(
+                    self.command, self.path, list(self.headers.items()), body,
+                    source_ip=self.client_address[0], request_id=request_id,
+                )
+            except httpapi.BadRequest:
+                response = httpapi.gateway_error(400)
+            else:
+                try:
+                    invocation = self.server.pool.invoke(event, request_id)
+                    response = response_for(invocation)
+                except PoolClosed:
+                    response = httpapi.gateway_error(503)
+        self._send(response, request_id)
+        self.server.log(access_line(self.command, self.path, response.status, invocation))
+
+    def _invoke_raw(self, body: bytes) -> None:
+        try:
+            event = json.loads(body or b"{}")
+        except ValueError:
+            message = {"errorType": "InvalidRequestContentException", "errorMessage": "Could not parse request body into json"}
+            return self._send(httpapi.Response(400, [("content-type", "application/json")], json.dumps(message).encode()))
+        try:
+            invocation = self.server.pool.invoke(event)
+        except PoolClosed:
+            return self._send(httpapi.gateway_error(503))
+        headers = [("content-type", "application/json")]
+        if invocation.outcome != "ok":
+            # The Invoke API answers 200 and flags a function error in a header.
+            headers.append(("x-amz-function-error", "Unhandled"))
+        self._send(httpapi.Response(200, headers, invocation.lambda_result()))
+        label = describe_event(event)
+        self.server.log(access_line("INVOKE", label, 200 if invocation.outcome == "ok" else 500, invocation))
+
+
+for _method in METHODS:
+    setattr(_Handler, f"do_{_method}", _Handler._handle)
+
+
+def describe_event(event) -> str:
+    """A short name of an event for the log: a schedule's request, else its version/source."""
+    if isinstance(event, dict):
+        schedule = event.get("skyliftSchedule")
+        if isinstance(schedule, dict):
+            return f"schedule {schedule.get('name')} -> {schedule.get('method')} {schedule.get('path')}"
+        if "source" in event:
+            return f"event {event.get('source')}"
+    return "event"
+
+
+class DevServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, pool: WorkerPool, log: Callable[[str], None] | None = None):
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.pool = pool
+        self._log = log or (lambda line: print(line, file=sys.stdout, flush=True))
+        self._log_lock = threading.Lock()
+
+    def log(self, line: str) -> None:
+        with self._log_lock:
+            self._log(line)

@@ -1,0 +1,71 @@
+"""Signal every process of a worker's session: Lambda's freeze and thaw, and a clean stop.
+
+A worker starts in a session of its own (start_new_session=True); the shim
+starts the app in its own process group but the same session, and the app's
+children stay there too, so the session id names exactly the sandbox.
+"""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def session_pids(session_id: int, *, include_zombies: bool = False) -> list[int]:
+    """Pids whose session is session_id, read from /proc/<pid>/stat."""
+    pids = []
+    for stat_file in PROC.glob("[0-9]*/stat"):
+        try:
+            stat = stat_file.read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        # Field 2 (comm) is parenthesised and may hold spaces: split after the last ')'.
+        fields = stat.rpartition(")")[2].split()
+        state, session = fields[0], int(fields[3])
+        if session == session_id and (include_zombies or state != "Z"):
+            pids.append(int(stat_file.parent.name))
+    return sorted(pids)
+
+
+def signal_session(session_id: int, signum: int) -> list[int]:
+    """Send signum to every live process of the session; returns the pids signalled."""
+    signalled = []
+    for pid in session_pids(session_id):
+        try:
+            os.kill(pid, signum)
+            signalled.append(pid)
+        except ProcessLookupError:
+            pass
+    return signalled
+
+
+def freeze(session_id: int) -> None:
+    signal_session(session_id, signal.SIGSTOP)
+
+
+def thaw(session_id: int) -> None:
+    signal_session(session_id, signal.SIGCONT)
+
+
+def end_session(session_id: int, *, grace: float = 2.0) -> None:
+    """SIGTERM everything in the session, then SIGKILL what is left after grace seconds.
+
+    A stopped process keeps a SIGTERM pending until it is continued, so
+    thaw first.
+    """
+    thaw(session_id)
+    signal_session(session_id, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while session_pids(session_id) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    kill_session(session_id)
+
+
+def kill_session(session_id: int) -> None:
+    # SIGKILL works on stopped processes too; repeat for children forked meanwhile.
+    for _ in range(5):
+        if not signal_session(session_id, signal.SIGKILL):
+            return
+        time.sleep(0.02)
