@@ -196,19 +196,16 @@ class App(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child(),
         )
-        aws.lambda_.Permission(
-            f"{name}-api-permission",
-            action="lambda:InvokeFunction",
-            function=function.name,
-            principal="apigateway.amazonaws.com",
-            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
-            opts=self._child(),
+        # Any stage, any method, any path of this API, and of no other.
+        self._invoke_permission(
+            f"{name}-api-permission", function, "apigateway.amazonaws.com",
+            api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
         )
         return api
 
     def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
-        method = schedule.get("method") or "POST"
+        method = schedule.get("method") or config.SCHEDULE_METHOD_DEFAULT
         rule = aws.cloudwatch.EventRule(
             child,
             schedule_expression=schedule["schedule"],
@@ -224,19 +221,23 @@ class App(pulumi.ComponentResource):
             input=json.dumps(request, sort_keys=True),
             opts=self._child(),
         )
-        aws.lambda_.Permission(
-            f"{child}-permission",
+        self._invoke_permission(f"{child}-permission", function, "events.amazonaws.com", rule.arn)
+        return rule
+
+    def _invoke_permission(self, child: str, function, principal: str, source_arn) -> aws.lambda_.Permission:
+        return aws.lambda_.Permission(
+            child,
             action="lambda:InvokeFunction",
             function=function.name,
-            principal="events.amazonaws.com",
-            source_arn=rule.arn,
+            principal=principal,
+            source_arn=source_arn,
             opts=self._child(),
         )
-        return rule
 
 
 def _validated(args: AppArgs, *, base_dir: Path, name: str) -> AppArgs:
-    settings = config.with_defaults(args, base_dir=base_dir)
+    """``args`` with defaults filled in, or ConfigError listing every problem."""
+    settings = {**config.DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
     problems = config.validate(settings, base_dir=base_dir, key=name)
     if problems:
         raise config.ConfigError(problems)

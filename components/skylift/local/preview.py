@@ -78,16 +78,18 @@ class Preview:
         raise KeyError(f"no {type_} named {name!r}; registered: {known}")
 
 
-def preview(project_dir: Path, stack: str) -> Preview:
+def preview(project_dir: Path, stack: str, *, record: Optional[list] = None) -> Preview:
     """Run ``project_dir/__main__.py`` under mocks with stack ``stack``'s config.
 
-    Exceptions from the program (e.g. skylift.config.ConfigError) propagate.
+    Exceptions from the program (e.g. skylift.config.ConfigError) propagate;
+    ``record``, if given, receives each Registration as it happens, so a caller
+    can still see what a failing program registered before it failed.
     """
     project_dir = Path(project_dir).resolve()
     project = _project_name(project_dir)
     config, secret_keys = stack_config(project_dir, project, stack)
     region = str(config.get("aws:region") or DEFAULT_REGION)
-    monitor = _RecordingMonitor(_CloudMocks(region))
+    monitor = _RecordingMonitor(_CloudMocks(region), [] if record is None else record)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -185,9 +187,9 @@ def _name_of(urn: str) -> str:
 class _RecordingMonitor(mocks.MockMonitor):
     """The SDK's mock monitor, also keeping every registration in arrival order."""
 
-    def __init__(self, cloud: mocks.Mocks):
+    def __init__(self, cloud: mocks.Mocks, registrations: list):
         super().__init__(cloud)
-        self.registrations: list[Registration] = []
+        self.registrations: list[Registration] = registrations
         self._lock = threading.Lock()
 
     def RegisterResource(self, request):

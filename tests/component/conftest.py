@@ -1,0 +1,66 @@
+"""Helpers for the component tests: throwaway Pulumi projects and the children an App registers.
+
+Every run goes through skylift.local.preview, which installs fresh Pulumi mocks
+(and a fresh event loop) before the program's code runs.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def children():
+    return expected_children
+
+
+def expected_children(name: str, schedule_names=()) -> set:
+    """(type, name) of everything an App called ``name`` registers besides itself."""
+    expected = {
+        ("aws:iam/role:Role", f"{name}-role"),
+        ("aws:iam/rolePolicy:RolePolicy", f"{name}-role-policy"),
+        ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"),
+        ("aws:lambda/function:Function", f"{name}-function"),
+        ("aws:apigatewayv2/api:Api", f"{name}-api"),
+        ("aws:apigatewayv2/integration:Integration", f"{name}-integration"),
+        ("aws:apigatewayv2/route:Route", f"{name}-route"),
+        ("aws:cloudwatch/logGroup:LogGroup", f"{name}-access-logs"),
+        ("aws:apigatewayv2/stage:Stage", f"{name}-stage"),
+        ("aws:lambda/permission:Permission", f"{name}-api-permission"),
+    }
+    for schedule in schedule_names:
+        expected |= {
+            ("aws:cloudwatch/eventRule:EventRule", f"{name}-schedule-{schedule}"),
+            ("aws:cloudwatch/eventTarget:EventTarget", f"{name}-schedule-{schedule}-target"),
+            ("aws:lambda/permission:Permission", f"{name}-schedule-{schedule}-permission"),
+        }
+    return expected
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """A copy of the real program and example app under another project name, with the given stack config.
+
+    ``make_project({"command": "./server.py", ...})`` writes Pulumi.test.yaml with those keys in the
+    project's namespace (keys with a colon are written as they are) and returns the project folder.
+    """
+
+    def make(config: dict, *, project: str = "web", main: str | None = None) -> Path:
+        folder = tmp_path / project
+        shutil.copytree(REPO / "app", folder / "app")
+        (folder / "Pulumi.yaml").write_text(yaml.safe_dump({"name": project, "runtime": "python"}))
+        values = {key if ":" in key else f"{project}:{key}": value for key, value in config.items()}
+        (folder / "Pulumi.test.yaml").write_text(yaml.safe_dump({"config": values}, sort_keys=False))
+        (folder / "__main__.py").write_text(main if main is not None else (REPO / "__main__.py").read_text())
+        return folder
+
+    return make

@@ -1,0 +1,223 @@
+"""The real __main__.py, run under Pulumi mocks for every committed stack file."""
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skylift.local.preview import Secret, preview
+
+REPO = Path(__file__).resolve().parents[2]
+STACK_FILES = sorted(REPO.glob("Pulumi.*.yaml"))
+STACKS = [path.name.split(".")[1] for path in STACK_FILES]
+ACCOUNT = "123456789012"
+TAGGABLE = {
+    "aws:iam/role:Role",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:lambda/function:Function",
+    "aws:apigatewayv2/api:Api",
+    "aws:apigatewayv2/stage:Stage",
+    "aws:cloudwatch/eventRule:EventRule",
+}
+
+
+def stack_values(stack: str) -> dict:
+    """The stack file's config as written, keys without the namespace."""
+    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return {key.split(":", 1)[1] if key.startswith("skylift:") else key: value for key, value in config.items()}
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def run(request):
+    return request.param, stack_values(request.param), preview(REPO, request.param)
+
+
+def test_both_stages_are_committed():
+    assert STACKS == ["production", "staging"]
+
+
+def test_registers_exactly_the_app_and_its_children(run, children):
+    stack, values, result = run
+    schedules = [schedule["name"] for schedule in values.get("schedules", [])]
+    registered = {(r.type, r.name) for r in result.resources}
+    assert registered == {("skylift:index:App", "skylift")} | children("skylift", schedules)
+    assert len(result.resources) == len(registered)
+    assert {r.name: r.parent for r in result.resources} == {
+        name: (None if name == "skylift" else "skylift") for _, name in registered
+    }
+
+
+def test_function(run):
+    stack, values, result = run
+    function = result.get("aws:lambda/function:Function", "skylift-function")
+    inputs = dict(function.inputs)
+    code = inputs.pop("code")
+    zip_bytes = Path(code.path).read_bytes()
+    assert inputs.pop("sourceCodeHash") == base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
+    assert inputs == {
+        "name": f"skylift-{stack}",
+        "role": result.outputs["role_arn"],
+        "runtime": "python3.13",
+        "handler": "skylift_shim.handler",
+        "architectures": ["arm64"],
+        "memorySize": values["memory"],
+        "timeout": values["timeout"],
+        "ephemeralStorage": {"size": 512},
+        "environment": {
+            "variables": {
+                **values["environment"],
+                "SKYLIFT_COMMAND": "./server.py",
+                "SKYLIFT_READY_PATH": values["readinessPath"],
+            }
+        },
+        "tags": values["tags"],
+    }
+    # The log group and the policy exist before the function can write a line.
+    assert {"skylift-logs", "skylift-role-policy", "skylift-role"} <= set(function.dependencies)
+
+
+def test_log_groups(run):
+    stack, values, result = run
+    logs = result.get("aws:cloudwatch/logGroup:LogGroup", "skylift-logs")
+    access = result.get("aws:cloudwatch/logGroup:LogGroup", "skylift-access-logs")
+    assert logs.inputs == {"name": f"/aws/lambda/skylift-{stack}", "retentionInDays": values["logRetentionDays"],
+                           "tags": values["tags"]}
+    assert access.inputs == {"name": f"/aws/apigateway/skylift-{stack}",
+                             "retentionInDays": values["logRetentionDays"], "tags": values["tags"]}
+
+
+def test_http_api(run):
+    stack, values, result = run
+    api = result.get("aws:apigatewayv2/api:Api", "skylift-api")
+    assert api.inputs == {"protocolType": "HTTP", "tags": values["tags"]}
+    api_id = result.outputs["api_id"]
+    integration = result.get("aws:apigatewayv2/integration:Integration", "skylift-integration")
+    function_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}"
+    assert integration.inputs == {
+        "apiId": api_id,
+        "integrationType": "AWS_PROXY",
+        "integrationMethod": "POST",
+        "integrationUri": f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+        "payloadFormatVersion": "2.0",
+        "timeoutMilliseconds": (values["timeout"] + 1) * 1000,
+    }
+    route = result.get("aws:apigatewayv2/route:Route", "skylift-route")
+    assert route.inputs["routeKey"] == "$default"
+    assert route.inputs["target"].startswith("integrations/")
+    assert "skylift-integration" in route.dependencies
+
+    stage = result.get("aws:apigatewayv2/stage:Stage", "skylift-stage")
+    access_format = json.loads(stage.inputs["accessLogSettings"]["format"])
+    assert access_format["requestId"] == "$context.requestId"
+    assert access_format["status"] == "$context.status"
+    assert stage.inputs == {
+        "apiId": api_id,
+        "name": "$default",
+        "autoDeploy": True,
+        "accessLogSettings": {
+            "destinationArn": f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/apigateway/skylift-{stack}",
+            "format": stage.inputs["accessLogSettings"]["format"],
+        },
+        "defaultRouteSettings": {
+            "throttlingBurstLimit": values["throttle"]["burstLimit"],
+            "throttlingRateLimit": values["throttle"]["rateLimit"],
+        },
+        "tags": values["tags"],
+    }
+    permission = result.get("aws:lambda/permission:Permission", "skylift-api-permission")
+    assert permission.inputs == {
+        "action": "lambda:InvokeFunction",
+        "function": f"skylift-{stack}",
+        "principal": "apigateway.amazonaws.com",
+        "sourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{api_id}/*/*",
+    }
+
+
+def test_schedules(run):
+    stack, values, result = run
+    assert len(values["schedules"]) == len(result.outputs["schedule_rule_names"]) >= 1
+    for schedule, rule_name in zip(values["schedules"], result.outputs["schedule_rule_names"]):
+        child = f"skylift-schedule-{schedule['name']}"
+        rule = result.get("aws:cloudwatch/eventRule:EventRule", child)
+        assert rule.inputs == {
+            "scheduleExpression": schedule["schedule"],
+            "description": f"skylift skylift: POST {schedule['path']} on {schedule['schedule']}",
+            "tags": values["tags"],
+        }
+        target = result.get("aws:cloudwatch/eventTarget:EventTarget", f"{child}-target")
+        assert target.inputs == {
+            "rule": rule_name,
+            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+            "input": json.dumps(
+                {"skyliftSchedule": {"name": schedule["name"], "method": "POST", "path": schedule["path"]}},
+                sort_keys=True,
+            ),
+        }
+        permission = result.get("aws:lambda/permission:Permission", f"{child}-permission")
+        assert permission.inputs == {
+            "action": "lambda:InvokeFunction",
+            "function": f"skylift-{stack}",
+            "principal": "events.amazonaws.com",
+            "sourceArn": f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/{rule_name}",
+        }
+
+
+def test_iam_documents_exactly(run):
+    stack, values, result = run
+    role = result.get("aws:iam/role:Role", "skylift-role")
+    assert json.loads(role.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    assert set(role.inputs) == {"assumeRolePolicy", "tags"}  # no managed policies attached
+    group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/skylift-{stack}"
+    policy = result.get("aws:iam/rolePolicy:RolePolicy", "skylift-role-policy")
+    assert policy.inputs["role"] == result.outputs["role_arn"].rsplit("/", 1)[1]
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "CreateLogStreams", "Effect": "Allow", "Action": "logs:CreateLogStream",
+             "Resource": [group, f"{group}:*"]},
+            {"Sid": "PutLogEvents", "Effect": "Allow", "Action": "logs:PutLogEvents",
+             "Resource": f"{group}:log-stream:*"},
+        ],
+    }
+
+
+def test_tags_only_on_taggable_children(run):
+    stack, values, result = run
+    for resource in result.resources:
+        if resource.type in TAGGABLE:
+            assert resource.inputs["tags"] == values["tags"] == {"project": "skylift", "stage": stack}
+        else:
+            assert "tags" not in resource.inputs, resource.name
+
+
+def test_outputs(run):
+    stack, values, result = run
+    api_id = result.outputs["api_id"]
+    assert result.outputs == {
+        "url": f"https://{api_id}.execute-api.eu-west-1.amazonaws.com",
+        "function_name": f"skylift-{stack}",
+        "function_arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+        "log_group_name": f"/aws/lambda/skylift-{stack}",
+        "api_id": api_id,
+        "role_arn": result.outputs["role_arn"],
+        "schedule_rule_names": result.outputs["schedule_rule_names"],
+    }
+    assert result.outputs["role_arn"].startswith(f"arn:aws:iam::{ACCOUNT}:role/skylift-role")
+    assert not any(isinstance(value, Secret) for value in result.outputs.values())
+
+
+def test_stages_differ_like_real_stages():
+    staging, production = stack_values("staging"), stack_values("production")
+    assert staging["memory"] < production["memory"]
+    assert staging["logRetentionDays"] < production["logRetentionDays"]
+    assert staging["schedules"][0]["schedule"] != production["schedules"][0]["schedule"]
+    assert staging["throttle"]["rateLimit"] < production["throttle"]["rateLimit"]
+    assert staging["aws:region"] == production["aws:region"]
