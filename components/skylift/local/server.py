@@ -92,8 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
                     response = response_for(invocation)
                 except PoolClosed:
                     response = httpapi.gateway_error(503)
-        self._send(response, request_id)
         self.server.log(access_line(self.command, self.path, response.status, invocation))
+        self._send(response, request_id)
 
     def _invoke_raw(self, body: bytes) -> None:
         try:
@@ -109,9 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
         if invocation.outcome != "ok":
             # The Invoke API answers 200 and flags a function error in a header.
             headers.append(("x-amz-function-error", "Unhandled"))
+        self.server.log(access_line("INVOKE", describe_event(event), 200 if invocation.outcome == "ok" else 500, invocation))
         self._send(httpapi.Response(200, headers, invocation.lambda_result()))
-        label = describe_event(event)
-        self.server.log(access_line("INVOKE", label, 200 if invocation.outcome == "ok" else 500, invocation))
 
 
 for _method in METHODS:
