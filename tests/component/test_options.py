@@ -1,0 +1,165 @@
+"""Every App option on and off, through the real program in a throwaway project (project name ``web``)."""
+
+import json
+
+import pytest
+
+from skylift.config import ConfigError
+from skylift.local.preview import Secret, preview
+
+BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
+
+
+def run(make_project, **config):
+    return preview(make_project({**BASE, **config}), "test")
+
+
+def function_inputs(result):
+    return result.get("aws:lambda/function:Function", "web-function").inputs
+
+
+def test_defaults_only(make_project, children):
+    result = run(make_project)
+    assert {(r.type, r.name) for r in result.resources} == {("skylift:index:App", "web")} | children("web")
+    inputs = dict(function_inputs(result))
+    for computed in ("code", "sourceCodeHash", "role"):
+        inputs.pop(computed)
+    assert inputs == {
+        "name": "web-test",
+        "runtime": "python3.13",
+        "handler": "skylift_shim.handler",
+        "architectures": ["arm64"],
+        "memorySize": 512,
+        "timeout": 15,
+        "ephemeralStorage": {"size": 512},
+        "environment": {"variables": {"SKYLIFT_COMMAND": "./server.py"}},
+    }
+    assert result.get("aws:cloudwatch/logGroup:LogGroup", "web-logs").inputs == {
+        "name": "/aws/lambda/web-test", "retentionInDays": 14}
+    stage = result.get("aws:apigatewayv2/stage:Stage", "web-stage")
+    assert "defaultRouteSettings" not in stage.inputs
+    assert result.outputs["schedule_rule_names"] == []
+    assert not any("tags" in r.inputs for r in result.resources)
+
+
+def test_several_schedules(make_project, children):
+    schedules = [
+        {"name": "refresh", "schedule": "rate(1 minute)", "path": "/tasks/refresh"},
+        {"name": "report", "schedule": "cron(0 6 ? * MON-FRI *)", "path": "/tasks/report", "method": "GET"},
+        {"name": "seed", "schedule": "rate(2 hours)", "path": "/tasks/seed", "method": "PUT", "body": '{"n": 3}'},
+    ]
+    result = run(make_project, schedules=schedules)
+    assert {(r.type, r.name) for r in result.resources} == (
+        {("skylift:index:App", "web")} | children("web", ["refresh", "report", "seed"]))
+    inputs = {s["name"]: result.get("aws:cloudwatch/eventTarget:EventTarget", f"web-schedule-{s['name']}-target")
+              .inputs["input"] for s in schedules}
+    assert {name: json.loads(text) for name, text in inputs.items()} == {
+        "refresh": {"skyliftSchedule": {"name": "refresh", "method": "POST", "path": "/tasks/refresh"}},
+        "report": {"skyliftSchedule": {"name": "report", "method": "GET", "path": "/tasks/report"}},
+        "seed": {"skyliftSchedule": {"name": "seed", "method": "PUT", "path": "/tasks/seed", "body": '{"n": 3}'}},
+    }
+    expressions = [result.get("aws:cloudwatch/eventRule:EventRule", f"web-schedule-{s['name']}")
+                   .inputs["scheduleExpression"] for s in schedules]
+    assert expressions == [s["schedule"] for s in schedules]
+    rule_names = result.outputs["schedule_rule_names"]
+    assert [name.rsplit("-", 1)[0] for name in rule_names] == [f"web-schedule-{s['name']}" for s in schedules]
+    for schedule, rule_name in zip(schedules, rule_names):
+        permission = result.get("aws:lambda/permission:Permission", f"web-schedule-{schedule['name']}-permission")
+        assert permission.inputs["sourceArn"] == f"arn:aws:events:eu-west-1:123456789012:rule/{rule_name}"
+
+
+def test_readiness_path(make_project):
+    result = run(make_project, readinessPath="/healthz")
+    assert function_inputs(result)["environment"] == {
+        "variables": {"SKYLIFT_COMMAND": "./server.py", "SKYLIFT_READY_PATH": "/healthz"}}
+
+
+@pytest.mark.parametrize("reserved", [None, 0, 25])
+def test_reserved_concurrency(make_project, reserved):
+    config = {} if reserved is None else {"reservedConcurrency": reserved}
+    inputs = function_inputs(run(make_project, **config))
+    assert inputs.get("reservedConcurrentExecutions") == reserved
+
+
+def test_throttle(make_project):
+    stage = run(make_project, throttle={"burstLimit": 7, "rateLimit": 2.5}).get(
+        "aws:apigatewayv2/stage:Stage", "web-stage")
+    assert stage.inputs["defaultRouteSettings"] == {"throttlingBurstLimit": 7, "throttlingRateLimit": 2.5}
+
+
+def test_sizes_and_architecture(make_project):
+    result = run(make_project, memory=2048, timeout=29, ephemeralStorage=1024, architecture="x86_64",
+                 logRetentionDays=365)
+    inputs = function_inputs(result)
+    assert (inputs["memorySize"], inputs["timeout"], inputs["ephemeralStorage"], inputs["architectures"]) == (
+        2048, 29, {"size": 1024}, ["x86_64"])
+    integration = result.get("aws:apigatewayv2/integration:Integration", "web-integration")
+    assert integration.inputs["timeoutMilliseconds"] == 30_000
+    assert {r.inputs["retentionInDays"] for r in result.resources
+            if r.type == "aws:cloudwatch/logGroup:LogGroup"} == {365}
+
+
+def test_tags_on_every_taggable_child(make_project):
+    tags = {"team": "payments", "cost-center": "42"}
+    result = run(make_project, tags=tags, schedules=[{"name": "tick", "schedule": "rate(5 minutes)", "path": "/t"}])
+    tagged = {r.name for r in result.resources if r.inputs.get("tags") == tags}
+    assert tagged == {"web-role", "web-logs", "web-access-logs", "web-function", "web-api", "web-stage",
+                      "web-schedule-tick"}
+
+
+def test_secret_environment_stays_secret(make_project):
+    environment = {"API_TOKEN": {"secure": "v1:AAAAcGxhY2Vob2xkZXI="}, "GREETING": "hello"}
+    result = run(make_project, environment=environment)
+    registered = function_inputs(result)["environment"]
+    # The whole variables map is one secret: no plain value sits next to the secret one in state.
+    assert isinstance(registered, Secret)
+    assert registered.value == {"variables": {
+        "API_TOKEN": "[secret]", "GREETING": "hello", "SKYLIFT_COMMAND": "./server.py"}}
+
+
+def test_plain_environment_is_not_secret(make_project):
+    registered = function_inputs(run(make_project, environment={"GREETING": "hello"}))["environment"]
+    assert registered == {"variables": {"GREETING": "hello", "SKYLIFT_COMMAND": "./server.py"}}
+
+
+def test_secret_output_passed_to_the_component_stays_secret(make_project):
+    main = (
+        "import pulumi\n"
+        "import skylift\n"
+        "skylift.App('direct', {'command': './server.py', 'environment': {\n"
+        "    'DB_PASSWORD': pulumi.Output.secret('hunter2'), 'MODE': 'demo'}})\n"
+    )
+    result = preview(make_project(BASE, main=main), "test")
+    registered = result.get("aws:lambda/function:Function", "direct-function").inputs["environment"]
+    assert isinstance(registered, Secret)
+    assert registered.value["variables"]["DB_PASSWORD"] == "hunter2"
+
+
+def test_bad_stack_value_fails_at_program_start_and_registers_nothing(make_project):
+    project = make_project({**BASE, "memory": 100000, "schedules": [
+        {"name": "x", "schedule": "rate(5 minute)", "path": "tasks"}]})
+    registered = []
+    with pytest.raises(ConfigError) as failure:
+        preview(project, "test", record=registered)
+    message = str(failure.value)
+    assert "web:memory must be an integer from 128 to 10240 (MB), got 100000" in message.splitlines()
+    assert any(line.startswith("web:schedules") and "rate(5 minute)" in line for line in message.splitlines())
+    assert registered == []
+
+
+def test_bad_component_args_fail_before_any_child(make_project):
+    main = "import skylift\nskylift.App('direct', {'command': './server.py', 'memory': 64, 'timeout': 45})\n"
+    registered = []
+    with pytest.raises(ConfigError) as failure:
+        preview(make_project(BASE, main=main), "test", record=registered)
+    assert "direct:memory must be an integer from 128 to 10240 (MB), got 64" in failure.value.problems
+    assert any(problem.startswith("direct:timeout") for problem in failure.value.problems)
+    assert registered == []
+
+
+def test_missing_command_fails_naming_the_key(make_project):
+    registered = []
+    with pytest.raises(ConfigError) as failure:
+        preview(make_project({"aws:region": "eu-west-1"}), "test", record=registered)
+    assert any(problem.startswith("web:command") for problem in failure.value.problems)
+    assert registered == []

@@ -1,0 +1,56 @@
+"""The component package's schema (what `pulumi package add` generates SDKs from) matches components/schema.json.
+
+The schema comes from the same ComponentProvider that components/__main__.py hosts, which
+infers it with pulumi.provider.experimental.analyzer.Analyzer from skylift.App's annotations;
+no Pulumi CLI needed. After an intended change to AppArgs or App's outputs, regenerate with
+SKYLIFT_UPDATE_SCHEMA=1 and review the diff.
+"""
+
+import difflib
+import json
+import os
+import runpy
+from pathlib import Path
+
+import yaml
+from pulumi.provider.experimental.component import ComponentProvider
+
+COMPONENTS = Path(__file__).resolve().parents[2] / "components"
+GOLDEN = COMPONENTS / "schema.json"
+
+
+def current_schema() -> str:
+    entry = runpy.run_path(str(COMPONENTS / "__main__.py"), run_name="skylift_plugin")
+    provider = ComponentProvider(entry["COMPONENTS"], entry["PACKAGE_NAME"])
+    return json.dumps(json.loads(provider.schema), indent=2, sort_keys=True) + "\n"
+
+
+def test_schema_matches_golden_file():
+    schema = current_schema()
+    if os.environ.get("SKYLIFT_UPDATE_SCHEMA") == "1":
+        GOLDEN.write_text(schema)
+    golden = GOLDEN.read_text()
+    diff = "".join(difflib.unified_diff(golden.splitlines(True), schema.splitlines(True),
+                                        "components/schema.json", "inferred from skylift.App"))
+    assert schema == golden, f"schema changed (SKYLIFT_UPDATE_SCHEMA=1 to accept):\n{diff}"
+
+
+def test_schema_describes_the_app():
+    schema = json.loads(GOLDEN.read_text())
+    app = schema["resources"]["skylift:index:App"]
+    assert schema["name"] == "skylift"
+    assert set(app["inputProperties"]) == {
+        "command", "source", "build", "runtime", "architecture", "memory", "timeout", "ephemeralStorage",
+        "environment", "logRetentionDays", "schedules", "readinessPath", "throttle", "reservedConcurrency", "tags",
+    }
+    assert app["inputProperties"]["schedules"]["items"]["$ref"] == "#/types/skylift:index:ScheduleArgs"
+    assert set(schema["types"]["skylift:index:ScheduleArgs"]["properties"]) == {"name", "schedule", "path", "method",
+                                                                              "body"}
+    assert set(app["properties"]) == set(app["required"]) == {
+        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
+
+
+def test_plugin_manifest_runs_the_entry_point_with_python():
+    manifest = yaml.safe_load((COMPONENTS / "PulumiPlugin.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    assert (COMPONENTS / "__main__.py").is_file()
