@@ -29,6 +29,10 @@ import (
 
 const tickInterval = 100 * time.Millisecond
 
+// timeFormat is RFC 3339 in UTC with a fixed six fractional digits, so the
+// times sort as text and parse in any language (RFC3339Nano drops zeros).
+const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
+
 // Item is one entry of the feed.
 type Item struct {
 	ID    int    `json:"id"`
@@ -37,10 +41,10 @@ type Item struct {
 
 // Feed is what GET / returns: the cached copy of the feed.
 type Feed struct {
-	Version     int       `json:"version"`
-	RefreshedAt time.Time `json:"refreshed_at"`
-	RefreshedBy string    `json:"refreshed_by"`
-	Items       []Item    `json:"items"`
+	Version     int    `json:"version"`
+	RefreshedAt string `json:"refreshed_at"`
+	RefreshedBy string `json:"refreshed_by"`
+	Items       []Item `json:"items"`
 }
 
 // fetchFeed stands in for downloading the feed: version n of the feed has
@@ -65,7 +69,7 @@ func (c *Cache) Refresh(by string) Feed {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	version := c.feed.Version + 1
-	c.feed = Feed{Version: version, RefreshedAt: time.Now().UTC(), RefreshedBy: by, Items: fetchFeed(version)}
+	c.feed = Feed{Version: version, RefreshedAt: time.Now().UTC().Format(timeFormat), RefreshedBy: by, Items: fetchFeed(version)}
 	return c.feed
 }
 
