@@ -75,7 +75,7 @@ class App(pulumi.ComponentResource):
         super().__init__("skylift:index:App", name, None, opts)
 
         self._name = name
-        self._function_name = _function_name(name, pulumi.get_stack())
+        self._function_name = _function_name(pulumi.get_project(), name, pulumi.get_stack())
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
@@ -244,9 +244,14 @@ def _validated(args: AppArgs, *, base_dir: Path, name: str) -> AppArgs:
     return settings
 
 
-def _function_name(name: str, stack: str) -> str:
-    """A stable, explicit function name, so its log group can exist before it."""
-    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", f"{name}-{stack}").strip("-")
+def _function_name(project: str, name: str, stack: str) -> str:
+    """A stable, explicit function name, so its log group can exist before it.
+
+    Project and stack keep two stages (or two programs) in one account apart;
+    the component's name is left out when it repeats the project's.
+    """
+    parts = [project] + ([name] if name != project else []) + [stack]
+    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
     return cleaned[:_FUNCTION_NAME_MAX]
 
 

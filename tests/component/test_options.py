@@ -133,6 +133,9 @@ def test_secret_output_passed_to_the_component_stays_secret(make_project):
     registered = result.get("aws:lambda/function:Function", "direct-function").inputs["environment"]
     assert isinstance(registered, Secret)
     assert registered.value["variables"]["DB_PASSWORD"] == "hunter2"
+    # A component named apart from its project gets both names in its function's.
+    assert result.outputs == {}
+    assert result.get("aws:cloudwatch/logGroup:LogGroup", "direct-logs").inputs["name"] == "/aws/lambda/web-direct-test"
 
 
 def test_bad_stack_value_fails_at_program_start_and_registers_nothing(make_project):
@@ -163,3 +166,36 @@ def test_missing_command_fails_naming_the_key(make_project):
         preview(make_project({"aws:region": "eu-west-1"}), "test", record=registered)
     assert any(problem.startswith("web:command") for problem in failure.value.problems)
     assert registered == []
+
+
+def test_construct_from_another_language(make_project, repo):
+    """As the component provider constructs it for a TypeScript/Go/YAML program: camelCase names, floats."""
+    main = (
+        "import runpy\n"
+        "from pulumi.provider.experimental.component import ComponentProvider\n"
+        f"entry = runpy.run_path({str(repo / 'components' / '__main__.py')!r}, run_name='skylift_plugin')\n"
+        "provider = ComponentProvider(entry['COMPONENTS'], entry['PACKAGE_NAME'])\n"
+        "provider.construct('other', 'skylift:index:App', {\n"
+        "    'command': './server.py', 'memory': 1024.0, 'logRetentionDays': 30.0, 'reservedConcurrency': 3.0,\n"
+        "    'throttle': {'burstLimit': 5.0, 'rateLimit': 1.5}, 'tags': {'lang': 'ts'},\n"
+        "    'schedules': [{'name': 'tick', 'schedule': 'rate(5 minutes)', 'path': '/tick', 'method': 'GET'}]}, None)\n"
+    )
+    result = preview(make_project(BASE, main=main), "test")
+    function = result.get("aws:lambda/function:Function", "other-function").inputs
+    assert (function["memorySize"], function["reservedConcurrentExecutions"], function["tags"]) == (
+        1024, 3, {"lang": "ts"})
+    assert result.get("aws:apigatewayv2/stage:Stage", "other-stage").inputs["defaultRouteSettings"] == {
+        "throttlingBurstLimit": 5, "throttlingRateLimit": 1.5}
+    target = result.get("aws:cloudwatch/eventTarget:EventTarget", "other-schedule-tick-target")
+    assert json.loads(target.inputs["input"]) == {"skyliftSchedule": {"name": "tick", "method": "GET", "path": "/tick"}}
+    assert result.get("aws:cloudwatch/logGroup:LogGroup", "other-logs").inputs == {
+        "name": "/aws/lambda/web-other-test", "retentionInDays": 30, "tags": {"lang": "ts"}}
+
+
+def test_function_name_fits_lambda_limit():
+    from skylift.app import _function_name
+
+    assert _function_name("skylift", "skylift", "production") == "skylift-production"
+    assert _function_name("shop", "api", "dev") == "shop-api-dev"
+    assert _function_name("my.project", "web app", "stage/eu") == "my-project-web-app-stage-eu"
+    assert len(_function_name("p" * 40, "n" * 40, "s" * 40)) == 64
