@@ -27,7 +27,7 @@ def _load(ctx: click.Context, stack: str):
     try:
         return project.load_stack(project_dir, stack)
     except config.ConfigError as error:
-        raise SkyliftError(f"{project_dir / f'Pulumi.{stack}.yaml'} is not valid:\n{error}") from None
+        raise SkyliftError(str(error)) from None
     except (OSError, ValueError) as error:
         raise SkyliftError(str(error)) from None
 

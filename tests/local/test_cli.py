@@ -1,0 +1,250 @@
+"""The `skylift` command as a user runs it: build, invoke and dev through the real shim and artifact."""
+
+import hashlib
+import json
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from skylift import config
+from skylift.cli import main
+from skylift.local.server import RIE_INVOKE_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+SKYLIFT = str(Path(sys.executable).with_name("skylift"))
+
+TICK_APP = textwrap.dedent('''
+    """A small app whose background thread counts ticks: it runs only while the app is not frozen."""
+    import json, os, threading, time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    TICKS = [0]
+
+    def tick():
+        while True:
+            time.sleep(0.02)
+            TICKS[0] += 1
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.startswith("/sleep/"):
+                time.sleep(float(self.path.rsplit("/", 1)[1]))
+            length = int(self.headers.get("Content-Length") or 0)
+            answer = {"ticks": TICKS[0], "method": self.command, "path": self.path,
+                      "schedule": self.headers.get("X-Skylift-Schedule"), "body": self.rfile.read(length).decode(),
+                      "greeting": os.environ.get("GREETING")}
+            body = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+    threading.Thread(target=tick, daemon=True).start()
+    ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+''')
+
+STACK = textwrap.dedent('''
+    config:
+      tickapp:command: python3 server.py
+      tickapp:source: app
+      tickapp:timeout: 2
+      tickapp:environment:
+        GREETING: hello
+      tickapp:schedules:
+        - name: beat
+          schedule: rate(1 minute)
+          path: /tasks/beat
+          body: '{"n": 1}'
+''')
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "server.py").write_text(TICK_APP)
+    (tmp_path / "Pulumi.yaml").write_text("name: tickapp\nruntime: python\n")
+    (tmp_path / "Pulumi.staging.yaml").write_text(STACK)
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+# --- build and errors ------------------------------------------------------------
+
+
+def test_build_prints_what_was_built(project):
+    outcome = run("--cwd", str(project), "build")
+    assert outcome.exit_code == 0, outcome.output
+    zip_path = project / ".skylift" / "local" / "staging" / "app.zip"
+    data = zip_path.read_bytes()
+    with zipfile.ZipFile(zip_path) as archive:
+        sizes = sorted(((i.file_size, i.filename) for i in archive.infolist() if not i.is_dir()), reverse=True)
+    lines = outcome.output.splitlines()
+    assert lines[:5] == [
+        f"path: {zip_path}",
+        f"size: {len(data)} bytes ({sum(size for size, _ in sizes)} unzipped)",
+        f"sha256: {hashlib.sha256(data).hexdigest()}",
+        "architecture: arm64",
+        "largest files:",
+    ]
+    assert lines[5] == f"  {sizes[0][0]:>10}  {sizes[0][1]}"
+    assert any(line.endswith("  server.py") for line in lines[5:])
+    assert len(lines) == 5 + min(5, len(sizes))
+
+
+def test_invalid_stack_is_a_clean_error_with_exit_code_2(project):
+    (project / "Pulumi.staging.yaml").write_text("config:\n  tickapp:command: python3 server.py\n  tickapp:memory: 100000\n  tickapp:timeout: 0\n")
+    with pytest.raises(config.ConfigError) as raised:
+        config.load_stack_file(project, "staging")
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "dev"], capture_output=True, text=True, timeout=60)
+    assert (outcome.returncode, outcome.stdout) == (2, "")
+    # Every problem skylift.config found, one per line, and no traceback.
+    assert outcome.stderr == f"Error: {raised.value}\n"
+    assert [line.split(" ", 1)[0] for line in outcome.stderr.removeprefix("Error: ").splitlines()] == ["tickapp:memory", "tickapp:timeout"]
+
+
+def test_missing_stack_file_is_a_clean_error(project):
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "build", "--stack", "nope"], capture_output=True, text=True, timeout=60)
+    assert (outcome.returncode, outcome.stderr) == (
+        2, f"Error: stack 'nope' has no config file: {project / 'Pulumi.nope.yaml'} does not exist\n")
+
+
+def test_unknown_schedule_names_the_defined_ones(project):
+    outcome = CliRunner().invoke(main, ["--cwd", str(project), "invoke", "--schedule", "nope"])
+    assert (outcome.exit_code, outcome.output) == (2, "Error: tickapp:schedules has no schedule named 'nope' (defined: beat)\n")
+
+
+# --- invoke ------------------------------------------------------------------------
+
+
+def test_invoke_get_prints_the_lambda_result(project):
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "invoke", "--get", "/x?a=1"], capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    answer = json.loads(result.pop("body"))
+    assert answer == {"ticks": answer["ticks"], "method": "GET", "path": "/x?a=1", "schedule": None, "body": "", "greeting": "hello"}
+    assert result["statusCode"] == 200 and result["isBase64Encoded"] is False
+    assert result["headers"]["content-type"] == "application/json"
+
+
+def test_invoke_schedule_makes_its_request(project):
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "invoke", "--schedule", "beat"], capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 0, outcome.stderr
+    answer = json.loads(json.loads(outcome.stdout)["body"])
+    assert (answer["method"], answer["path"], answer["schedule"], answer["body"]) == ("POST", "/tasks/beat", "beat", '{"n": 1}')
+
+
+# --- dev -------------------------------------------------------------------------
+
+
+def ticks(server) -> int:
+    status, _, body = server.request("/ticks")
+    assert status == 200, body
+    return json.loads(body)["ticks"]
+
+
+def test_dev_serves_through_the_shim_with_access_log(project, run_dev):
+    server = run_dev(project)
+    status, headers, body = server.request("/hello?x=1")
+    assert status == 200
+    assert json.loads(body)["path"] == "/hello?x=1"
+    assert json.loads(body)["greeting"] == "hello"
+    server.request("/again")
+    cold = server.wait_for(lambda line: line.startswith("GET /hello?x=1 "))
+    warm = server.wait_for(lambda line: line.startswith("GET /again "))
+    assert re.fullmatch(r"GET /hello\?x=1 200 \d+\.\d ms cold", cold)
+    assert re.fullmatch(r"GET /again 200 \d+\.\d ms warm", warm)
+
+
+def test_freeze_stops_the_apps_background_thread_between_requests(project, run_dev):
+    server = run_dev(project)
+    before = ticks(server)
+    time.sleep(1.0)
+    after = ticks(server)
+    # Running, the thread ticks ~50 times a second; frozen, only during the requests themselves.
+    assert after - before < 10, (before, after)
+
+
+def test_without_freeze_the_background_thread_runs(project, run_dev):
+    server = run_dev(project, "--no-freeze")
+    before = ticks(server)
+    time.sleep(1.0)
+    assert ticks(server) - before > 25
+
+
+def test_timeout_answers_504_and_the_next_request_works(project, run_dev):
+    server = run_dev(project)
+    status, _, body = server.request("/sleep/10")
+    assert (status, body) == (504, b'{"message":"Gateway Timeout"}')
+    assert server.request("/after")[0] == 200
+    assert server.wait_for(lambda line: line.startswith("GET /after ")).endswith(" cold")
+
+
+def test_schedule_fires_through_the_rie_path(project, run_dev):
+    server = run_dev(project)
+    event = {"skyliftSchedule": {"name": "beat", "method": "POST", "path": "/tasks/beat"}, "body": "{}"}
+    status, _, raw = server.request(RIE_INVOKE_PATH, method="POST", data=json.dumps(event).encode())
+    assert status == 200
+    answer = json.loads(json.loads(raw)["body"])
+    assert (answer["method"], answer["path"], answer["schedule"]) == ("POST", "/tasks/beat", "beat")
+    server.wait_for(lambda line: line.startswith("INVOKE schedule beat -> POST /tasks/beat 200 "))
+
+
+def test_invoke_url_sends_a_schedule_to_a_running_dev_server(project, run_dev):
+    server = run_dev(project)
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "invoke", "--url", server.url, "--schedule", "beat"],
+                             capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 0, outcome.stderr
+    assert json.loads(json.loads(outcome.stdout)["body"])["schedule"] == "beat"
+
+
+def test_ctrl_c_leaves_no_process_behind(project, run_dev, processes):
+    server = run_dev(project, "--workers", "2")
+    server.request("/one")  # a worker and its app now exist, frozen
+    children = processes.descendants(server.process.pid)
+    assert len(children) >= 2, children
+
+    assert server.interrupt() == 0
+    assert server.lines[-1] == "skylift dev: stopped"
+    deadline = time.monotonic() + 5
+    while any(processes.alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in children if processes.alive(pid)] == []
+
+
+def test_sigterm_stops_it_too(project, run_dev, processes):
+    server = run_dev(project)
+    server.request("/one")
+    children = processes.descendants(server.process.pid)
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=15) == 0
+    time.sleep(0.2)
+    assert [pid for pid in children if processes.alive(pid)] == []
+
+
+def test_example_app_answers_through_the_shim(run_dev):
+    """The README's first command: the repo's own app, its staging stack, a curl-like request."""
+    server = run_dev(REPO)
+    status, headers, body = server.request("/")
+    assert status == 200, body
+    assert json.loads(body)["app"] == "skylift example"
+    status, _, body = server.request("/tasks/refresh", method="POST", data=b"")
+    assert (status, json.loads(body)["source"]) == (200, "request")
