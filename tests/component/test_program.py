@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from skylift.config import ConfigError
 from skylift.local.preview import Secret, preview
 
 REPO = Path(__file__).resolve().parents[2]
@@ -221,3 +222,18 @@ def test_stages_differ_like_real_stages():
     assert staging["schedules"][0]["schedule"] != production["schedules"][0]["schedule"]
     assert staging["throttle"]["rateLimit"] < production["throttle"]["rateLimit"]
     assert staging["aws:region"] == production["aws:region"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_bad_value_in_a_committed_stack_stops_the_program_before_any_resource(stack, make_project):
+    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
+    config.update({"skylift:memory": 100000, "skylift:logRetentionDays": 10})
+    registered = []
+    with pytest.raises(ConfigError) as failure:
+        preview(make_project(config, project="skylift"), "test", record=registered)
+    assert failure.value.problems == [
+        "skylift:memory must be an integer from 128 to 10240 (MB), got 100000",
+        "skylift:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, "
+        "731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days), got 10",
+    ]
+    assert registered == []
