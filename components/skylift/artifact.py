@@ -76,15 +76,19 @@ def command_executable(command: str) -> str | None:
 
 def executable_path(source: Path, command: str) -> Path | None:
     """Where the command's executable lives inside the source folder; None for a system
-    command found on PATH (``python3 app.py``) or an empty command."""
+    command found on PATH (``python3 app.py``), an absolute path (Lambda's filesystem, not
+    this machine's) or an empty command."""
     executable = command_executable(command)
-    if executable is None or "/" not in executable:
+    if executable is None or "/" not in executable or executable.startswith("/"):
         return None
     return Path(source, executable)
 
 
-def build(source: Path, *, command: str, build: str | None = None, out_dir: Path) -> Artifact:
-    """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``."""
+def build(source: Path, *, command: str, build: str | None = None, out_dir: Path,
+          architecture: str | None = None) -> Artifact:
+    """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``.
+
+    With ``architecture`` (arm64 or x86_64), refuse an executable built for the other one."""
     source = Path(source).resolve()
     if not source.is_dir():
         raise ArtifactError(f"the source folder {source} does not exist")
@@ -95,6 +99,9 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
         raise ArtifactError(f"the command's executable {command_executable(command)} is not in {source}"
                             + (f" after the build hook `{build}` ran" if build else ""))
     detected = elf_architecture(executable) if executable is not None else None
+    if detected is not None and architecture in ("arm64", "x86_64") and detected != architecture:
+        raise ArtifactError(f"{command_executable(command)} is an {detected} ELF binary, but the function's "
+                            f"architecture is {architecture}" + (f" (after the build hook `{build}`)" if build else ""))
     entries = collect(source)
     _check_size(entries)
     out_dir = Path(out_dir)

@@ -222,9 +222,9 @@ def resolve_architecture(args: AppArgs, *, base_dir=".") -> str:
     requested = args.get("architecture") or "auto"
     if requested != "auto":
         return requested
+    if args.get("build"):
+        return "auto"  # an executable there now may be stale: the build hook is about to remake it
     executable = executable_path(_source_dir(args, base_dir), args.get("command") or "")
-    if executable is not None and not executable.is_file():
-        return "auto" if args.get("build") else "arm64"
     detected = elf_architecture(executable) if executable is not None else None
     return detected if detected in ("arm64", "x86_64") else "arm64"
 
@@ -292,9 +292,13 @@ class _Validator:
         executable = executable_path(source_dir, command)
         # A bare name (python3) is a system command of the Lambda environment, not a file of the app.
         # A build hook may be what creates the executable, so it is checked after the build.
+        shown = command_executable(command)
+        if executable is None and "/" not in shown and (source_dir / shown).is_file():
+            # /bin/sh looks a bare name up on PATH, which does not include the app folder.
+            self.found.append(f"{self.key('command')} runs {shown}, which /bin/sh looks up on PATH, not in the app "
+                              f"folder; write ./{shown} to run the file {source_dir / shown}")
         if executable is None or self.args.get("build"):
             return
-        shown = command_executable(command)
         if not executable.is_file():
             self.found.append(f"{self.key('command')} runs {shown}, which is not a file in {source_dir}")
         elif not os.access(executable, os.X_OK):

@@ -110,6 +110,15 @@ def test_artifact_architecture(source, tmp_path, write_file, make_elf, command, 
     assert (built.architecture, built.native) == (architecture, native)
 
 
+def test_build_refuses_a_binary_for_the_other_architecture(source, tmp_path):
+    with pytest.raises(ArtifactError) as error:
+        build(source, command="./server", build="true", out_dir=tmp_path / "out", architecture="arm64")
+    assert str(error.value) == ("./server is an x86_64 ELF binary, but the function's architecture is arm64 "
+                                "(after the build hook `true`)")
+    assert build(source, command="./server", out_dir=tmp_path / "out", architecture="x86_64").architecture == "x86_64"
+    assert build(source, command="./bin/tool.sh", out_dir=tmp_path / "out", architecture="x86_64").native is False
+
+
 @pytest.mark.parametrize("machine,big_endian,expected", [
     (X86_64, False, "x86_64"),
     (ARM64, False, "arm64"),

@@ -150,6 +150,8 @@ def test_integral_floats_pass_as_integers(project):
     ("./data.txt", "skylift:command runs ./data.txt, which is not executable (chmod +x {project}/app/data.txt)"),
     ("bin/arm32", "skylift:command runs bin/arm32, an ELF binary for unsupported ELF machine 0x28; "
                   "Lambda runs arm64 or x86_64 binaries"),
+    ("server.py --flag", "skylift:command runs server.py, which /bin/sh looks up on PATH, not in the app folder; "
+                         "write ./server.py to run the file {project}/app/server.py"),
 ])
 def test_command_problems(project, command, message, write_file, make_elf):
     write_file(project / "app" / "data.txt", "data")
@@ -161,7 +163,8 @@ def test_command_problems(project, command, message, write_file, make_elf):
 
 
 @pytest.mark.parametrize("command", ["python3 server.py", "PYTHONUNBUFFERED=1 python3 -u server.py",
-                                     "node index.js", "exec ./server.py"])
+                                     "node index.js", "exec ./server.py",
+                                     "/opt/bin/server --flag"])
 def test_system_commands_are_accepted(project, command):
     assert load({"skylift:command": command}, namespace="skylift", base_dir=project)["command"] == command
 
@@ -170,6 +173,13 @@ def test_a_build_hook_may_create_the_executable(project):
     args = load({"skylift:command": "./server", "skylift:build": "go build -o server ."}, namespace="skylift",
                 base_dir=project)
     assert args["architecture"] == "auto"  # known once the build ran: the artifact says
+
+
+def test_a_build_hook_makes_auto_wait_for_the_build_even_if_a_stale_binary_exists(project, write_file, make_elf):
+    write_file(project / "app" / "server", make_elf(X86_64), executable=True)
+    args = load({"skylift:command": "./server", "skylift:build": "GOARCH=arm64 go build -o server ."},
+                namespace="skylift", base_dir=project)
+    assert args["architecture"] == "auto"
 
 
 @pytest.mark.parametrize("machine,declared,message", [
