@@ -30,6 +30,9 @@ def plain(value):
     """A JSON-able picture of an input: secrets masked, archives and assets by digest."""
     if isinstance(value, previewing.Secret):
         return SECRET
+    if isinstance(value, float) and value.is_integer():
+        # Numbers cross the engine's protobuf as floats: memory 256 arrives as 256.0.
+        return int(value)
     if isinstance(value, (pulumi.FileArchive, pulumi.FileAsset)):
         return f"{type(value).__name__} sha256:{_file_digest(Path(value.path))}"
     if isinstance(value, pulumi.StringAsset):
