@@ -168,7 +168,7 @@ def load_stack_file(project_dir, stack: str) -> StackConfig:
     if not path.is_file():
         raise ConfigError([f"stack {stack!r} has no config file: {path} does not exist"])
     stack_file = _read_yaml(path) or {}
-    stack_values = stack_file.get("config") or {} if isinstance(stack_file, dict) else None
+    stack_values = (stack_file.get("config") or {}) if isinstance(stack_file, dict) else None
     if not isinstance(stack_values, dict):
         raise ConfigError([f"{path}: config: must be a map of key: value"])
     secret_keys = set()

@@ -216,3 +216,10 @@ def test_from_pulumi_reads_the_engines_environment_variables(pulumi_program, pro
     args = from_pulumi(base_dir=project)
     assert args["memory"] == 2048
     assert pulumi_program(args["environment"]["TOKEN"]) == ("s3cret", True)
+
+
+def test_from_pulumi_resolves_source_against_the_program_folder(pulumi_program, project, monkeypatch):
+    """`pulumi up` runs the program in the project folder; under mocks without a root directory, cwd counts."""
+    monkeypatch.chdir(project)
+    pulumi.runtime.set_all_config({"skylift:command": "./server.py"}, [])
+    assert from_pulumi()["source"] == str(project / "app")
