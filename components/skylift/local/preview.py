@@ -16,7 +16,7 @@ import os
 import runpy
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -210,34 +210,36 @@ class _RecordingMonitor(mocks.MockMonitor):
 
 @dataclass
 class _CloudMocks(mocks.Mocks):
-    """Plausible AWS answers: the computed attributes skylift's children use."""
+    """Plausible AWS answers: the ids and computed attributes skylift's children use."""
 
     region: str
     account: str = ACCOUNT_ID
-    partition: str = field(init=False)
 
-    def __post_init__(self):
+    @property
+    def partition(self) -> str:
         if self.region.startswith("cn-"):
-            self.partition = "aws-cn"
-        elif self.region.startswith("us-gov-"):
-            self.partition = "aws-us-gov"
-        else:
-            self.partition = "aws"
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    @property
+    def dns_suffix(self) -> str:
+        return "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
 
     def call(self, args: mocks.MockCallArgs):
-        dns_suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
         answers = {
             "aws:index/getPartition:getPartition": {
                 "id": self.partition,
                 "partition": self.partition,
-                "dnsSuffix": dns_suffix,
-                "reverseDnsPrefix": ".".join(reversed(dns_suffix.split("."))),
+                "dnsSuffix": self.dns_suffix,
+                "reverseDnsPrefix": ".".join(reversed(self.dns_suffix.split("."))),
             },
             "aws:index/getRegion:getRegion": {
                 "id": self.region,
                 "name": self.region,
                 "region": self.region,
-                "endpoint": f"ec2.{self.region}.{dns_suffix}",
+                "endpoint": f"ec2.{self.region}.{self.dns_suffix}",
                 "description": self.region,
             },
             "aws:index/getCallerIdentity:getCallerIdentity": {
@@ -250,48 +252,42 @@ class _CloudMocks(mocks.Mocks):
         return answers.get(args.token, {}), []
 
     def new_resource(self, args: mocks.MockResourceArgs):
-        state = dict(args.inputs)
-        # Pulumi auto-names resources without a name: logical name + random suffix.
-        physical = state.get("name") or f"{args.name}-{_digest(args.name, 7)}"
-        if not isinstance(physical, str):
-            physical = f"{args.name}-{_digest(args.name, 7)}"
-        arn = self._arn(args.typ, physical)
-        state.update(self._computed(args.typ, physical, arn))
-        resource_id = state.pop("_id", physical)
-        if arn:
-            state.setdefault("arn", arn)
-        return resource_id, state
+        name = args.inputs.get("name")
+        if not isinstance(name, str):
+            # What Pulumi's auto-naming does: the logical name plus a random suffix.
+            name = f"{args.name}-{_digest(args.name, 7)}"
+        resource_id, computed = self._computed(args.typ, args.name, name)
+        return resource_id, {**args.inputs, **computed}
 
-    def _arn(self, type_: str, name: str) -> Optional[str]:
-        prefix = f"arn:{self.partition}"
+    def _computed(self, type_: str, logical_name: str, name: str) -> tuple[str, dict]:
+        arn = f"arn:{self.partition}"
         where = f"{self.region}:{self.account}"
-        return {
-            "aws:iam/role:Role": f"{prefix}:iam::{self.account}:role/{name}",
-            "aws:cloudwatch/logGroup:LogGroup": f"{prefix}:logs:{where}:log-group:{name}",
-            "aws:lambda/function:Function": f"{prefix}:lambda:{where}:function:{name}",
-            "aws:cloudwatch/eventRule:EventRule": f"{prefix}:events:{where}:rule/{name}",
-            "aws:apigatewayv2/api:Api": f"{prefix}:apigateway:{self.region}::/apis/{_digest(name, 10)}",
-        }.get(type_)
-
-    def _computed(self, type_: str, name: str, arn: Optional[str]) -> dict:
-        dns_suffix = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        if type_ == "aws:iam/role:Role":
+            return name, {"name": name, "arn": f"{arn}:iam::{self.account}:role/{name}"}
+        if type_ == "aws:cloudwatch/logGroup:LogGroup":
+            return name, {"name": name, "arn": f"{arn}:logs:{where}:log-group:{name}"}
+        if type_ == "aws:cloudwatch/eventRule:EventRule":
+            return name, {"name": name, "arn": f"{arn}:events:{where}:rule/{name}"}
         if type_ == "aws:lambda/function:Function":
-            return {
+            function_arn = f"{arn}:lambda:{where}:function:{name}"
+            return name, {
                 "name": name,
-                "invokeArn": f"arn:{self.partition}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{arn}/invocations",
-                "qualifiedArn": f"{arn}:$LATEST",
+                "arn": function_arn,
+                "invokeArn": f"{arn}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+                "qualifiedArn": f"{function_arn}:$LATEST",
                 "version": "$LATEST",
             }
         if type_ == "aws:apigatewayv2/api:Api":
             api_id = _digest(name, 10)
-            return {
-                "_id": api_id,
-                "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{dns_suffix}",
-                "executionArn": f"arn:{self.partition}:execute-api:{self.region}:{self.account}:{api_id}",
+            return api_id, {
+                "arn": f"{arn}:apigateway:{self.region}::/apis/{api_id}",
+                "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{self.dns_suffix}",
+                "executionArn": f"{arn}:execute-api:{where}:{api_id}",
             }
-        if type_ in ("aws:apigatewayv2/integration:Integration", "aws:apigatewayv2/route:Route"):
-            return {"_id": _digest(name, 7)}
-        return {"name": name} if arn else {}
+        if type_.startswith("aws:apigatewayv2/"):
+            # Integrations, routes, stages: AWS gives them short random ids.
+            return _digest(logical_name, 7), {}
+        return name, {}
 
 
 def _digest(text: str, length: int) -> str:
