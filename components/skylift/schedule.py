@@ -98,7 +98,7 @@ class Cron:
                         if (hour, minute) >= first_minute:
                             return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
             day += timedelta(days=1)
-        raise ScheduleError(f"{self.expression} never fires after {start.isoformat()}")
+        raise ScheduleError(f"{self.expression} never fires after {_utc(dt).isoformat()}")
 
     def _day_matches(self, year: int, month: int, day: int) -> bool:
         # Exactly one of the two fields is ?, so the other one decides alone.

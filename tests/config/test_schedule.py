@@ -169,4 +169,7 @@ def test_next_after_walks_a_sequence():
 def test_never_fires_again():
     with pytest.raises(ScheduleError) as error:
         parse("cron(0 0 1 1 ? 1999)").next_after(START)
-    assert str(error.value) == "cron(0 0 1 1 ? 1999) never fires after 2026-11-29T05:00:00+00:00"
+    assert str(error.value) == "cron(0 0 1 1 ? 1999) never fires after 2026-11-29T04:59:30+00:00"
+    with pytest.raises(ScheduleError) as error:
+        parse("cron(0 0 30 2 ? *)").next_after(START)  # valid grammar, but February has no 30th
+    assert str(error.value) == "cron(0 0 30 2 ? *) never fires after 2026-11-29T04:59:30+00:00"

@@ -111,6 +111,13 @@ def test_invalid_yaml(stack_project):
     assert error.value.problems[0].startswith(f"{stack_project / 'Pulumi.broken.yaml'} is not valid YAML: ")
 
 
+def test_stack_config_not_a_map(stack_project):
+    (stack_project / "Pulumi.list.yaml").write_text("config:\n  - skylift:memory\n")
+    with pytest.raises(ConfigError) as error:
+        load_stack_file(stack_project, "list")
+    assert error.value.problems == [f"{stack_project / 'Pulumi.list.yaml'}: config: must be a map of key: value"]
+
+
 def test_project_without_name(stack_project):
     (stack_project / "Pulumi.yaml").write_text("runtime: python\n")
     with pytest.raises(ConfigError) as error:
