@@ -54,3 +54,28 @@ def test_plugin_manifest_runs_the_entry_point_with_python():
     manifest = yaml.safe_load((COMPONENTS / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
     assert (COMPONENTS / "__main__.py").is_file()
+
+
+def test_plugin_serves_the_golden_schema_over_grpc():
+    """Start components/__main__.py as the CLI would (engine address argument) and ask it for its schema."""
+    import subprocess
+    import sys
+
+    import grpc
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+    plugin = subprocess.Popen([sys.executable, "__main__.py", "127.0.0.1:1"], cwd=COMPONENTS,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        port = plugin.stdout.readline().decode().strip()
+        assert port.isdigit(), plugin.stderr.read().decode() if plugin.poll() is not None else port
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            response = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=20)
+        served = json.dumps(json.loads(response.schema), indent=2, sort_keys=True) + "\n"
+        assert served == GOLDEN.read_text()
+    finally:
+        plugin.terminate()
+        plugin.wait(timeout=10)
+        plugin.stdout.close()
+        plugin.stderr.close()
