@@ -2,6 +2,7 @@
 
 import pytest
 
+from skylift.config import ConfigError
 from skylift.local.preview import Registration, Secret, preview, stack_config
 
 MAIN = """
@@ -53,3 +54,10 @@ def test_program_errors_propagate_and_the_next_run_starts_clean(make_project):
     assert [r.name for r in seen] == ["b"]
     other = make_project({"greeting": "x", "token": "t", "settings": {}}, project="plain", main=MAIN)
     assert [r.name for r in preview(other, "test").resources] == ["files"]
+
+
+def test_unknown_stack_names_the_missing_file(make_project):
+    project = make_project({}, project="plain", main="")
+    with pytest.raises(ConfigError) as failure:
+        preview(project, "prod")
+    assert failure.value.problems == [f"stack 'prod' has no config file: {project / 'Pulumi.prod.yaml'} does not exist"]

@@ -27,6 +27,8 @@ from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from skylift.config import ConfigError
+
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 SECRET_PLACEHOLDER = "[secret]"
@@ -120,6 +122,8 @@ def stack_config(project_dir: Path, project: str, stack: str) -> tuple[dict[str,
     ``secure:`` value is a secret key, with the value replaced by a placeholder.
     """
     path = Path(project_dir) / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        raise ConfigError([f"stack {stack!r} has no config file: {path} does not exist"])
     document = yaml.safe_load(path.read_text()) or {}
     config: dict[str, str] = {}
     secret_keys: list[str] = []
