@@ -248,3 +248,16 @@ def test_example_app_answers_through_the_shim(run_dev):
     assert json.loads(body)["app"] == "skylift example"
     status, _, body = server.request("/tasks/refresh", method="POST", data=b"")
     assert (status, json.loads(body)["source"]) == (200, "request")
+
+
+def test_port_in_use_is_a_clean_error(project):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "dev", "--port", str(port)],
+                                 capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 2
+    assert outcome.stderr == f"Error: cannot serve on 127.0.0.1:{port}: Address already in use\n"

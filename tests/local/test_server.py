@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from skylift.local import dev
 from skylift.local.pool import WorkerPool
 from skylift.local.schedules import Scheduler
 from skylift.local.server import RIE_INVOKE_PATH, DevServer
@@ -170,3 +171,27 @@ def test_scheduler_fires_each_schedule_at_its_times():
     assert names[:2] == ["often", "noon"]
     assert fired[1][1] >= datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
     assert all(fired[i][1] < fired[i + 1][1] for i in range(3))
+
+
+def test_request_over_six_megabytes_is_refused_without_invoking(serve):
+    base, lines = serve()
+    status, _, body = fetch(base + "/upload", data=b"\x00" * (5 * 1024 * 1024), method="POST",
+                            headers={"Content-Type": "application/octet-stream"})
+    # 5 MB of binary is 6.7 MB once base64 in the event.
+    assert (status, body) == (413, b'{"message":"Request Entity Too Large"}')
+    assert lines == ["POST /upload 413 - gateway"]
+
+
+def test_a_fired_schedule_is_an_invocation_with_a_log_line(task_root):
+    env = {"PATH": os.environ["PATH"], "LAMBDA_TASK_ROOT": str(task_root)}
+    pool = WorkerPool(WorkerSpec(task_root=task_root, environment=env, timeout=5, stdout=sys.stderr))
+    lines = []
+    try:
+        dev.fire_schedule(pool, {"name": "refresh", "schedule": "rate(1 minute)", "path": "/tasks/refresh"}, lines.append)
+        dev.fire_schedule(pool, {"name": "report", "schedule": "rate(1 day)", "path": "/r", "method": "GET", "body": "x"}, lines.append)
+    finally:
+        pool.close()
+    # The fake shim answers with the event itself (no statusCode): the HTTP API's 200.
+    assert [line.rsplit(" ", 3)[0] for line in lines] == [
+        "schedule refresh -> POST /tasks/refresh 200", "schedule report -> GET /r 200"]
+    assert [line.split()[-1] for line in lines] == ["cold", "warm"]

@@ -39,6 +39,17 @@ def schedule_input(entry: dict) -> dict:
     return make(entry["name"], entry.get("method", "POST"), entry["path"], entry.get("body"))
 
 
+def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
+    """One schedule's invocation, as its EventBridge target makes it, with a log line."""
+    try:
+        invocation = pool.invoke(schedule_input(entry))
+    except PoolClosed:
+        return
+    status = response_for(invocation).status
+    target = f"{entry['name']} -> {entry.get('method', 'POST')} {entry['path']}"
+    log(access_line("schedule", target, status, invocation))
+
+
 def serve(stack_config, project_dir: Path, *, port: int, workers: int, freeze: bool) -> None:
     def log(line: str) -> None:
         print(line, flush=True)
@@ -48,16 +59,8 @@ def serve(stack_config, project_dir: Path, *, port: int, workers: int, freeze: b
         pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
         server = DevServer(port, pool, log)
 
-        def fire(entry: dict) -> None:
-            try:
-                invocation = pool.invoke(schedule_input(entry))
-            except PoolClosed:
-                return
-            status = response_for(invocation).status
-            target = f"{entry['name']} -> {entry.get('method', 'POST')} {entry['path']}"
-            log(access_line("schedule", target, status, invocation))
-
-        scheduler = Scheduler(list(stack_config.args.get("schedules") or []), fire)
+        entries = list(stack_config.args.get("schedules") or [])
+        scheduler = Scheduler(entries, lambda entry: fire_schedule(pool, entry, log))
         stopping = threading.Event()
 
         def stop(signum, frame):

@@ -75,25 +75,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path.split("?", 1)[0] == RIE_INVOKE_PATH:
             return self._invoke_raw(body)
         request_id = httpapi.new_request_id()
-        invocation = None
-        if len(body) > httpapi.PAYLOAD_LIMIT:
-            response = httpapi.gateway_error(413)
-        else:
-            try:
-                event = httpapi.request_event(
-                    self.command, self.path, list(self.headers.items()), body,
-                    source_ip=self.client_address[0], request_id=request_id,
-                )
-            except httpapi.BadRequest:
-                response = httpapi.gateway_error(400)
-            else:
-                try:
-                    invocation = self.server.pool.invoke(event, request_id)
-                    response = response_for(invocation)
-                except PoolClosed:
-                    response = httpapi.gateway_error(503)
+        response, invocation = self._gateway(body, request_id)
         self.server.log(access_line(self.command, self.path, response.status, invocation))
         self._send(response, request_id)
+
+    def _gateway(self, body: bytes, request_id: str) -> tuple[httpapi.Response, Invocation | None]:
+        """What the HTTP API answers, and the invocation if it made one."""
+        try:
+            event = httpapi.request_event(
+                self.command, self.path, list(self.headers.items()), body,
+                source_ip=self.client_address[0], request_id=request_id,
+            )
+        except httpapi.BadRequest:
+            return httpapi.gateway_error(400), None
+        # Lambda's limit applies to the whole event, base64 body included.
+        if len(body) > httpapi.PAYLOAD_LIMIT or len(json.dumps(event)) > httpapi.PAYLOAD_LIMIT:
+            return httpapi.gateway_error(413), None
+        try:
+            invocation = self.server.pool.invoke(event, request_id)
+        except PoolClosed:
+            return httpapi.gateway_error(503), None
+        return response_for(invocation), invocation
 
     def _invoke_raw(self, body: bytes) -> None:
         try:
