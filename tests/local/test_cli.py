@@ -152,6 +152,20 @@ def test_invoke_schedule_makes_its_request(project):
     assert (answer["method"], answer["path"], answer["schedule"], answer["body"]) == ("POST", "/tasks/beat", "beat", '{"n": 1}')
 
 
+def test_invoke_event_file_runs_any_event(project, tmp_path):
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps({"skyliftSchedule": {"name": "manual", "method": "POST", "path": "/by-hand"}, "body": "b"}))
+    outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "invoke", str(event_file)], capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 0, outcome.stderr
+    answer = json.loads(json.loads(outcome.stdout)["body"])
+    assert (answer["method"], answer["path"], answer["schedule"], answer["body"]) == ("POST", "/by-hand", "manual", "b")
+
+
+def test_invoke_needs_exactly_one_event(project):
+    outcome = CliRunner().invoke(main, ["--cwd", str(project), "invoke", "--get", "/", "--schedule", "beat"])
+    assert (outcome.exit_code, outcome.output) == (2, "Error: give exactly one of EVENT.json, --schedule NAME, --get PATH\n")
+
+
 # --- dev -------------------------------------------------------------------------
 
 

@@ -60,9 +60,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("content-length") or 0))
 
     def _send(self, response: httpapi.Response, request_id: str | None = None) -> None:
-        self.send_response(response.status)
+        # Like the HTTP API: no Server header of our own, a Date only if the app gave none.
+        self.send_response_only(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
+        if not any(name.lower() == "date" for name, _ in response.headers):
+            self.send_header("date", self.date_time_string())
         if request_id:
             self.send_header("apigw-requestid", request_id)
         self.send_header("content-length", str(len(response.body)))
