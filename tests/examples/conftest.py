@@ -71,7 +71,8 @@ class DevServer:
     def __enter__(self) -> "DevServer":
         self.process = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        threading.Thread(target=self._read_output, daemon=True).start()
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
         try:
             self._wait_until_ready()
         except BaseException:
@@ -154,7 +155,10 @@ class DevServer:
                     pass
         if self.process.poll() is None:
             self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        self.process.stdout.close()
+        # The output pipe ends once every process holding it has gone.
+        self._reader.join(timeout=STOP_TIMEOUT_SECONDS)
+        if not self._reader.is_alive():
+            self.process.stdout.close()
         self.process = None
         return survivors
 

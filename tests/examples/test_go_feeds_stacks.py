@@ -11,6 +11,7 @@ from skylift import artifact, config
 from skylift.local import project
 from skylift.local.preview import preview
 
+MEMORY_MB = {"staging": 256, "production": 512}
 STACK_ARCHITECTURES = {
     # GOARCH unset: built for (and runnable under `skylift dev` on) the building machine.
     "staging": project.host_architecture(),
@@ -35,8 +36,13 @@ def test_the_zip_holds_the_binary_not_the_go_sources(go_feeds, tmp_path, stack):
 def test_the_plan_has_the_function_for_its_architecture_and_the_refresh_schedule(go_feeds, stack):
     plan = preview(go_feeds, stack)
     (function,) = [r for r in plan.resources if r.type == "aws:lambda/function:Function"]
-    assert function.inputs["architectures"] == [STACK_ARCHITECTURES[stack]]
-    assert function.inputs["handler"] == "skylift_shim.handler"
+    assert {key: function.inputs[key] for key in ("name", "architectures", "handler", "memorySize", "timeout")} == {
+        "name": f"go-feeds-{stack}",
+        "architectures": [STACK_ARCHITECTURES[stack]],
+        "handler": "skylift_shim.handler",
+        "memorySize": MEMORY_MB[stack],
+        "timeout": 10,
+    }
     assert function.inputs["environment"]["variables"]["SKYLIFT_COMMAND"] == "./server"
     (rule,) = [r for r in plan.resources if r.type == "aws:cloudwatch/eventRule:EventRule"]
     assert rule.inputs["scheduleExpression"] == "rate(5 minutes)"
