@@ -11,10 +11,10 @@ import pulumi_aws as aws
 
 config = pulumi.Config()
 partition = aws.get_partition()
-bucket = aws.s3.Bucket("files", tags={"greeting": config.require("greeting")})
+topic = aws.sns.Topic("files", tags={"greeting": config.require("greeting")})
 pulumi.export("partition", partition.partition)
 pulumi.export("account", aws.get_caller_identity().account_id)
-pulumi.export("bucket", bucket.id)
+pulumi.export("topic", topic.id)
 pulumi.export("token", config.require_secret("token"))
 pulumi.export("settings", config.require_object("settings"))
 """
@@ -26,15 +26,15 @@ def test_runs_the_program_with_the_stack_config(make_project):
     result = preview(project, "test")
     assert (result.project, result.stack) == ("plain", "test")
     assert result.resources == [Registration(
-        type="aws:s3/bucket:Bucket", name="files", parent=None, inputs={"tags": {"greeting": "hi"}}, custom=True)]
+        type="aws:sns/topic:Topic", name="files", parent=None, inputs={"tags": {"greeting": "hi"}}, custom=True)]
     assert result.outputs == {
         "partition": "aws-cn",
         "account": "123456789012",
-        "bucket": result.outputs["bucket"],
+        "topic": result.outputs["topic"],
         "token": Secret("[secret]"),
         "settings": {"depth": 2, "on": True},
     }
-    assert result.outputs["bucket"].startswith("files-")
+    assert result.outputs["topic"].startswith("files-")
 
 
 def test_stack_config_as_the_engine_passes_it(make_project):
@@ -47,7 +47,7 @@ def test_stack_config_as_the_engine_passes_it(make_project):
 
 
 def test_program_errors_propagate_and_the_next_run_starts_clean(make_project):
-    failing = make_project({}, project="broken", main="import pulumi_aws as aws\naws.s3.Bucket('b')\nraise RuntimeError('boom')\n")
+    failing = make_project({}, project="broken", main="import pulumi_aws as aws\naws.sns.Topic('b')\nraise RuntimeError('boom')\n")
     seen = []
     with pytest.raises(RuntimeError, match="boom"):
         preview(failing, "test", record=seen)
