@@ -12,7 +12,7 @@ import base64
 import json
 import re
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
