@@ -8,24 +8,26 @@ children stay there too, so the session id names exactly the sandbox.
 import os
 import signal
 import time
-from pathlib import Path
 
-PROC = Path("/proc")
+PROC = "/proc"
 
 
 def session_pids(session_id: int, *, include_zombies: bool = False) -> list[int]:
     """Pids whose session is session_id, read from /proc/<pid>/stat."""
     pids = []
-    for stat_file in PROC.glob("[0-9]*/stat"):
+    for entry in os.scandir(PROC):
+        if not entry.name.isdigit():
+            continue
         try:
-            stat = stat_file.read_text()
+            with open(f"{entry.path}/stat", "rb") as stat_file:
+                stat = stat_file.read()
         except OSError:
             continue  # the process ended while we looked
         # Field 2 (comm) is parenthesised and may hold spaces: split after the last ')'.
-        fields = stat.rpartition(")")[2].split()
+        fields = stat.rpartition(b")")[2].split()
         state, session = fields[0], int(fields[3])
-        if session == session_id and (include_zombies or state != "Z"):
-            pids.append(int(stat_file.parent.name))
+        if session == session_id and (include_zombies or state != b"Z"):
+            pids.append(int(entry.name))
     return sorted(pids)
 
 
@@ -41,12 +43,21 @@ def signal_session(session_id: int, signum: int) -> list[int]:
     return signalled
 
 
-def freeze(session_id: int) -> None:
-    signal_session(session_id, signal.SIGSTOP)
+def freeze(session_id: int) -> list[int]:
+    """SIGSTOP the session; returns the pids stopped (a stopped process cannot fork, so
+    these are exactly the ones to continue)."""
+    return signal_session(session_id, signal.SIGSTOP)
 
 
-def thaw(session_id: int) -> None:
-    signal_session(session_id, signal.SIGCONT)
+def thaw(session_id: int, pids: list[int] | None = None) -> None:
+    if pids is None:
+        signal_session(session_id, signal.SIGCONT)
+        return
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
 
 
 def end_session(session_id: int, *, grace: float = 2.0) -> None:

@@ -85,7 +85,7 @@ class Worker:
         self._process: subprocess.Popen | None = None
         self._to_worker: int | None = None
         self._from_worker: int | None = None
-        self._frozen = False
+        self._frozen: list[int] | None = None  # pids stopped after the last invocation
 
     @property
     def pid(self) -> int | None:
@@ -107,9 +107,9 @@ class Worker:
                         return Invocation("error", cold, _ms(started), request_id, error=json.loads(payload))
                     # The handler's own time starts after init.
                     deadline = time.monotonic() + self.spec.timeout
-                elif self._frozen:
-                    session.thaw(self._process.pid)
-                    self._frozen = False
+                elif self._frozen is not None:
+                    session.thaw(self._process.pid, self._frozen)
+                    self._frozen = None
                 message = {
                     "event": event,
                     "requestId": request_id,
@@ -125,8 +125,7 @@ class Worker:
                 self._discard()
                 return Invocation("crashed", cold, _ms(started), request_id)
             if self.spec.freeze:
-                session.freeze(self._process.pid)
-                self._frozen = True
+                self._frozen = session.freeze(self._process.pid)
             if kind == b"E":
                 return Invocation("error", cold, _ms(started), request_id, error=json.loads(payload))
             if len(payload) > PAYLOAD_LIMIT:
@@ -164,7 +163,7 @@ class Worker:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self._to_worker, self._from_worker = to_worker_w, from_worker_r
-        self._frozen = False
+        self._frozen = None
 
     def _discard(self) -> None:
         if self._process is not None:
