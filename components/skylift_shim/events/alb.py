@@ -1,0 +1,62 @@
+"""Application Load Balancer target, with or without multi-value headers."""
+
+from http import HTTPStatus
+
+from .common import BadEvent, body_of, build_request, encode_body, field, grouped_headers, multi_value_result
+from .common import path_from_encoded, target
+from .rest_api import headers_of
+
+NAME = "Application Load Balancer"
+
+
+def matches(event) -> bool:
+    context = event.get("requestContext")
+    return "httpMethod" in event and isinstance(context, dict) and "elb" in context
+
+
+def query_string(event) -> str:
+    """ALB passes query keys and values as the client sent them (still encoded): join verbatim."""
+    multi = field(event, "multiValueQueryStringParameters", dict, {})
+    if not multi:
+        multi = {k: [v] for k, v in field(event, "queryStringParameters", dict, {}).items()}
+    parts = []
+    for key, values in multi.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise BadEvent(f"query parameter {key} must be a list of strings")
+        parts.extend(f"{key}={value}" for value in values)
+    return "&".join(parts)
+
+
+def status_description(response) -> str:
+    reason = response.reason
+    if not reason:
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+    return f"{response.status} {reason}".rstrip()
+
+
+def to_request(event, request_id: str):
+    path = path_from_encoded(field(event, "path", str, "/"))
+    return build_request(
+        field(event, "httpMethod", str),
+        target(path, query_string(event)),
+        headers_of(event),
+        body_of(event),
+        request_id=request_id,
+    )
+
+
+def to_result(response, event=None) -> dict:
+    if isinstance(event, dict) and "multiValueHeaders" in event:
+        result = multi_value_result(response)
+    else:
+        # Single-value mode can hold one value per name: join repeats; Set-Cookie keeps the last one.
+        body, is_base64 = encode_body(response)
+        headers = {}
+        for name, values in grouped_headers(response, lower=True).items():
+            headers[name] = values[-1] if name == "set-cookie" else ", ".join(values)
+        result = {"statusCode": response.status, "headers": headers, "body": body, "isBase64Encoded": is_base64}
+    result["statusDescription"] = status_description(response)
+    return result

@@ -1,0 +1,49 @@
+"""API Gateway REST API proxy integration, and the identical HTTP API payload format 1.0."""
+
+from urllib.parse import quote
+
+from .common import BadEvent, body_of, build_request, field, forwarded, multi_headers, multi_value_result
+from .common import path_from_encoded, single_headers, target
+
+NAME = "API Gateway REST API / HTTP API payload 1.0"
+
+
+def matches(event) -> bool:
+    context = event.get("requestContext")
+    return "httpMethod" in event and isinstance(context, dict) and "elb" not in context
+
+
+def query_string(event) -> str:
+    """REST gives decoded values: rebuild, keeping repeated keys in order."""
+    multi = field(event, "multiValueQueryStringParameters", dict, {})
+    if not multi:
+        multi = {k: [v] for k, v in field(event, "queryStringParameters", dict, {}).items()}
+    parts = []
+    for key, values in multi.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise BadEvent(f"query parameter {key} must be a list of strings")
+        parts.extend(quote(key, safe="") + "=" + quote(value, safe="") for value in values)
+    return "&".join(parts)
+
+
+def headers_of(event) -> list:
+    """multiValueHeaders is complete when present; headers only holds the last of each."""
+    return multi_headers(event) if event.get("multiValueHeaders") else single_headers(event)
+
+
+def to_request(event, request_id: str):
+    context = field(event, "requestContext", dict)
+    identity = field(context, "identity", dict, {})
+    path = path_from_encoded(field(event, "path", str, "/"))
+    return build_request(
+        field(event, "httpMethod", str),
+        target(path, query_string(event)),
+        headers_of(event),
+        body_of(event),
+        request_id=request_id,
+        forwarded=forwarded(identity.get("sourceIp")),
+    )
+
+
+def to_result(response, event=None) -> dict:
+    return multi_value_result(response)

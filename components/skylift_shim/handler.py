@@ -1,0 +1,160 @@
+"""handler(event, context): glue between Lambda events, the app process and the relay.
+
+This module holds the only process-wide state: the settings, the app's child process and the
+kept connection to it. It never raises out of `handler`; every failure becomes an HTTP answer.
+"""
+
+import json
+import time
+
+from . import log
+from .child import Child, StartError
+from .events import MAX_RESULT_BYTES, BadEvent, fallback, http_api_v2, pick
+from .message import Response, error_response
+from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
+from .settings import Settings, SettingsError, from_environ
+
+# Lambda kills the invocation at its deadline; keep this much to build and return the 504.
+SAFETY_MARGIN = 0.25
+DEFAULT_TIME_LEFT = 30.0
+
+
+class _State:
+    settings: Settings | None = None
+    settings_error: str | None = None
+    child: Child | None = None
+    relay: Relay | None = None
+
+
+state = _State()
+
+
+def configure(settings: Settings | None = None, child: Child | None = None, error: str | None = None) -> None:
+    """Adopt settings (and an already started child); with nothing given, read the environment."""
+    shutdown()
+    if settings is None and error is None:
+        try:
+            settings = from_environ()
+        except SettingsError as problem:
+            error = str(problem)
+    state.settings, state.settings_error = settings, error
+    if settings is not None:
+        log.set_level(settings.log_level)
+        state.child = child or Child(settings.command, cwd=settings.app_dir, port=settings.port,
+                                     ready_path=settings.ready_path)
+        state.relay = Relay(settings.port)
+
+
+def shutdown(grace: float = 2.0) -> None:
+    """Close the connection and stop the app gracefully (runtime SIGTERM, tests)."""
+    if state.relay is not None:
+        state.relay.close()
+    if state.child is not None:
+        state.child.stop(grace)
+    state.settings = state.child = state.relay = state.settings_error = None
+
+
+def handler(event, context):
+    started = time.monotonic()
+    request_id = str(getattr(context, "aws_request_id", "") or "local")
+    log.request_id = request_id
+    source = http_api_v2
+    try:
+        try:
+            source = pick(event)
+            if source is fallback:
+                events_path = state.settings.events_path if state.settings else "/events"
+                request = fallback.to_request(event, request_id, events_path)
+            else:
+                request = source.to_request(event, request_id)
+        except Exception as error:  # any malformed field: a 400 that says which
+            reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
+            log.log("error", "malformed event", source=source.NAME, reason=str(reason))
+            return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
+        response = _respond(request, _deadline(context, started))
+        result = source.to_result(response, event)
+        size = len(json.dumps(result))
+        if size > MAX_RESULT_BYTES:
+            message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
+                       f"over Lambda's 6 MB limit of {MAX_RESULT_BYTES} bytes")
+            log.log("error", message, status=response.status)
+            result = source.to_result(error_response(502, message), event)
+        log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
+                status=result["statusCode"], ms=round((time.monotonic() - started) * 1000, 2))
+        return result
+    except Exception as error:  # the handler must answer, whatever happened
+        log.log("error", "shim failure", error=repr(error))
+        try:
+            return source.to_result(error_response(500, f"skylift: internal error: {error!r}"), event)
+        except Exception:
+            return http_api_v2.to_result(error_response(500, f"skylift: internal error: {error!r}"))
+
+
+def _deadline(context, started: float) -> float:
+    try:
+        left = context.get_remaining_time_in_millis() / 1000.0
+    except Exception:
+        left = DEFAULT_TIME_LEFT
+    return started + max(left - SAFETY_MARGIN, 0.0)
+
+
+def _respond(request, deadline: float) -> Response:
+    if state.settings is None and state.settings_error is None:
+        configure()
+    if state.settings_error is not None:
+        log.log("error", "bad settings", error=state.settings_error)
+        return error_response(500, "skylift: bad function configuration:\n" + state.settings_error)
+    child, relay = state.child, state.relay
+    failure = _ensure_started(child, relay, deadline)
+    if failure is not None:
+        return failure
+    try:
+        return relay.forward(request, deadline, max_body=MAX_RESULT_BYTES)
+    except UpstreamTimeout as error:
+        reason = child.exit_reason()
+        if reason is not None:
+            return _app_died(child, relay, reason)
+        log.log("error", str(error), target=request.target)
+        return error_response(504, f"skylift: {error}: no response before the function's deadline "
+                                   f"(minus {SAFETY_MARGIN:g} s to answer)")
+    except UpstreamFailed as error:
+        reason = child.wait_exit(0.2)
+        if reason is not None:
+            return _app_died(child, relay, reason)
+        log.log("error", str(error), target=request.target)
+        return error_response(502, f"skylift: {error}")
+    except BodyTooLarge as error:
+        message = (f"skylift: the app's response body exceeds {MAX_RESULT_BYTES} bytes "
+                   f"(read {error.size} before stopping), over Lambda's 6 MB response limit")
+        log.log("error", message)
+        return error_response(502, message)
+
+
+def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | None:
+    if child.ready and child.exit_reason() is None:
+        return None
+    if child.process is not None and child.exit_reason() is not None:
+        log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
+        child.stop()
+    relay.close()
+    if child.process is None:
+        child.start()
+    timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))
+    try:
+        child.wait_ready(timeout)
+    except StartError as error:
+        exited = child.exit_reason() is not None
+        child.stop()
+        log.log("error", str(error))
+        status = 502 if exited else 503
+        return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
+    return None
+
+
+def _app_died(child: Child, relay: Relay, reason: str) -> Response:
+    relay.close()
+    child.stop()
+    message = (f"skylift: app {child.command!r} {reason} while handling the request; "
+               "it will be restarted on the next invocation")
+    log.log("error", message)
+    return error_response(502, message)
