@@ -56,7 +56,7 @@ def test_several_schedules(make_project, children):
     assert {name: json.loads(text) for name, text in inputs.items()} == {
         "refresh": {"skyliftSchedule": {"name": "refresh", "method": "POST", "path": "/tasks/refresh"}},
         "report": {"skyliftSchedule": {"name": "report", "method": "GET", "path": "/tasks/report"}},
-        "seed": {"skyliftSchedule": {"name": "seed", "method": "PUT", "path": "/tasks/seed", "body": '{"n": 3}'}},
+        "seed": {"skyliftSchedule": {"name": "seed", "method": "PUT", "path": "/tasks/seed"}, "body": '{"n": 3}'},
     }
     expressions = [result.get("aws:cloudwatch/eventRule:EventRule", f"web-schedule-{s['name']}")
                    .inputs["scheduleExpression"] for s in schedules]
