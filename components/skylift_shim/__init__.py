@@ -26,7 +26,7 @@ def _launch_early():
 
 _early = _launch_early() if _os.environ.get("LAMBDA_TASK_ROOT") and _os.environ.get("SKYLIFT_COMMAND") else None
 
-from .handler import handler  # noqa: E402  (after the app started, on purpose)
+from .main import handler  # noqa: E402  (after the app started, on purpose)
 
 if _early is not None:
     from .lifecycle import adopt  # noqa: E402

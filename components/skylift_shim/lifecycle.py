@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 
-from . import handler as _handler
+from . import main as _main
 from . import log
 
 # Lambda gives 300-500 ms between SIGTERM and SIGKILL; leave part of it to the runtime.
@@ -16,7 +16,7 @@ def adopt(settings, child, error) -> None:
     if child is None and error is not None and settings is not None:
         # The command could not even be spawned: report it on every invocation, retrying each time.
         log.log("error", error)
-    _handler.configure(settings, child, error if settings is None else None)
+    _main.configure(settings, child, error if settings is None else None)
     if child is not None:
         started = time.monotonic()
         try:
@@ -25,14 +25,14 @@ def adopt(settings, child, error) -> None:
             log.log("debug", "app ready", ms=round((time.monotonic() - started) * 1000, 2))
         except Exception as problem:
             log.log("error", str(problem))
-    atexit.register(_handler.shutdown, SHUTDOWN_GRACE)
+    atexit.register(_main.shutdown, SHUTDOWN_GRACE)
     if threading.current_thread() is threading.main_thread():
         previous = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, lambda signum, frame: _on_sigterm(previous, signum, frame))
 
 
 def _on_sigterm(previous, signum, frame) -> None:
-    _handler.shutdown(SHUTDOWN_GRACE)
+    _main.shutdown(SHUTDOWN_GRACE)
     if callable(previous):
         previous(signum, frame)
     else:

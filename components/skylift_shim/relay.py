@@ -105,7 +105,7 @@ class Relay:
         size = 0
         while True:
             sock.settimeout(self._remaining(deadline))
-            chunk = raw.read1(_READ_CHUNK)
+            chunk = raw.read(_READ_CHUNK)  # read(), unlike read1(), marks the response done at its end
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)

@@ -10,6 +10,7 @@ from ..message import Request, Response
 MAX_RESULT_BYTES = 6 * 1024 * 1024
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_TOKEN_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+\Z")
 _BAD_VALUE = re.compile(r"[\r\n\x00]")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _HOP_BY_HOP = frozenset(
@@ -72,15 +73,16 @@ def multi_headers(event) -> list:
     return pairs
 
 
-def build_request(method, path_target, headers, body, *, request_id, forwarded=None) -> Request:
-    """Check and complete what the app will see: no hop-by-hop headers, our Content-Length,
-    X-Request-Id = the Lambda request id, X-Forwarded-* when the event source did not add them."""
+def build_request(method, path_target, headers, body, *, request_id, forwarded=None, host=None) -> Request:
+    """Check and complete what the app will see: no hop-by-hop headers, one Cookie header, our
+    Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them."""
     if not isinstance(method, str) or not _TOKEN.match(method):
         raise BadEvent(f"HTTP method {method!r} is not a valid token")
     if any(ord(c) <= 32 or ord(c) >= 127 for c in path_target):
         raise BadEvent(f"request target {path_target!r} has characters not allowed in a URL")
     out = []
     seen = set()
+    cookies = []
     for name, value in headers:
         if not isinstance(name, str) or not _TOKEN.match(name):
             raise BadEvent(f"header name {name!r} is not a valid token")
@@ -89,10 +91,18 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
         lower = name.lower()
         if lower in _HOP_BY_HOP or lower == "x-request-id":
             continue
+        if lower == "cookie":
+            # RFC 6265: one Cookie header; ALB multi-value mode passes one per cookie.
+            if not cookies:
+                out.append(None)
+            cookies.append(value)
+            continue
         seen.add(lower)
         out.append((name, value))
+    if cookies:
+        out[out.index(None)] = ("cookie", "; ".join(cookies))
     if "host" not in seen:
-        out.insert(0, ("Host", "localhost"))
+        out.insert(0, ("Host", host if isinstance(host, str) and _TOKEN_HOST.match(host) else "localhost"))
     for name, value in (forwarded or {}).items():
         if name.lower() not in seen and isinstance(value, str) and value and not _BAD_VALUE.search(value):
             out.append((name, value))

@@ -17,5 +17,5 @@ def matches(event) -> bool:
 
 
 def to_request(event, request_id: str):
-    method, path_target, headers, body, extra = request_parts(event, path_is_decoded=False)
-    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra)
+    method, path_target, headers, body, extra, host = request_parts(event, path_is_decoded=False)
+    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra, host=host)

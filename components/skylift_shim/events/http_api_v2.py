@@ -32,12 +32,12 @@ def request_parts(event, *, path_is_decoded: bool):
         # The cookies array replaces any cookie header (function URLs send both): one Cookie header.
         headers = [(n, v) for n, v in headers if str(n).lower() != "cookie"]
         headers.append(("cookie", "; ".join(cookies)))
-    return method, target(path, query), headers, body_of(event), forwarded(http.get("sourceIp"))
+    return method, target(path, query), headers, body_of(event), forwarded(http.get("sourceIp")), context.get("domainName")
 
 
 def to_request(event, request_id: str):
-    method, path_target, headers, body, extra = request_parts(event, path_is_decoded=True)
-    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra)
+    method, path_target, headers, body, extra, host = request_parts(event, path_is_decoded=True)
+    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra, host=host)
 
 
 def to_result(response, event=None) -> dict:

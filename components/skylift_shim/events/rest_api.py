@@ -42,6 +42,7 @@ def to_request(event, request_id: str):
         body_of(event),
         request_id=request_id,
         forwarded=forwarded(identity.get("sourceIp")),
+        host=context.get("domainName"),
     )
 
 

@@ -1,4 +1,4 @@
-"""handler(event, context): glue between Lambda events, the app process and the relay.
+"""handler(event, context): the short main that glues between Lambda events, the app process and the relay.
 
 This module holds the only process-wide state: the settings, the app's child process and the
 kept connection to it. It never raises out of `handler`; every failure becomes an HTTP answer.

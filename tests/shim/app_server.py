@@ -1,0 +1,84 @@
+"""A deliberately misbehaving HTTP app for the shim's tests (standard library only).
+
+Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), EXIT_AT_START (exit
+code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60).
+Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
+/status/N; anything else echoes the request as JSON.
+"""
+
+import base64
+import gzip
+import json
+import os
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class App(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = float(os.environ.get("IDLE_TIMEOUT", "60"))
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, headers, body=b""):
+        self.send_response_only(status)  # no Server or Date: results stay comparable
+        for name, value in headers:
+            self.send_header(name, value)
+        if status not in (204, 304):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and status not in (204, 304):
+            self.wfile.write(body)
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        if url.path == "/crash":
+            os._exit(3)
+        if url.path == "/hang":
+            time.sleep(60)
+        if url.path == "/binary":
+            return self.send(200, [("Content-Type", "application/octet-stream")], bytes(range(256)))
+        if url.path == "/gzip":
+            return self.send(200, [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")],
+                             gzip.compress(b"hello gzip", mtime=0))
+        if url.path == "/cookies":
+            return self.send(200, [("Content-Type", "text/plain"), ("Set-Cookie", "a=1; Path=/"),
+                                   ("Set-Cookie", "b=2; HttpOnly"), ("X-Multi", "one"), ("X-Multi", "two")], b"ok")
+        if url.path == "/204":
+            return self.send(204, [("X-Empty", "yes")])
+        if url.path == "/304":
+            return self.send(304, [("ETag", '"v1"')])
+        if url.path == "/big":
+            size = int(parse_qs(url.query)["size"][0])
+            return self.send(200, [("Content-Type", "application/octet-stream")], b"\xff" * size)
+        if url.path.startswith("/status/"):
+            return self.send(int(url.path[8:]), [("Content-Type", "text/plain")], b"status")
+        if url.path == "/upload":
+            return self.send(200, [("Content-Type", "application/octet-stream")], body)
+        seen = {
+            "method": self.command,
+            "target": self.path,
+            "headers": [[name, value] for name, value in self.headers.items()],
+            "body": base64.b64encode(body).decode(),
+        }
+        self.send(200, [("Content-Type", "application/json")], json.dumps(seen).encode())
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
+
+
+def main():
+    time.sleep(float(os.environ.get("SLOW_START", "0")))
+    if "EXIT_AT_START" in os.environ:
+        sys.exit(int(os.environ["EXIT_AT_START"]))
+    server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), App)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
