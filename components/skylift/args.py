@@ -8,17 +8,17 @@ being constructed (to build the zip and validate); environment values may be
 Outputs so that secrets stay secret.
 """
 
-from typing import Mapping, Sequence, TypedDict
+from typing import Mapping, Required, Sequence, TypedDict
 
 import pulumi
 
 
 class ScheduleArgs(TypedDict, total=False):
-    name: str
+    name: Required[str]
     """Rule name suffix, unique within the app."""
-    schedule: str
+    schedule: Required[str]
     """EventBridge expression: rate(5 minutes) or cron(0 12 * * ? *), UTC."""
-    path: str
+    path: Required[str]
     """Path of the request the shim makes to the app, starting with /."""
     method: str
     """HTTP method of that request (default POST)."""
@@ -34,7 +34,7 @@ class ThrottleArgs(TypedDict, total=False):
 
 
 class AppArgs(TypedDict, total=False):
-    command: str
+    command: Required[str]
     """How to start the app, run through /bin/sh in the app folder (required), e.g. ./server."""
     source: str
     """The app folder to package (default app)."""
