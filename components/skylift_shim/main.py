@@ -123,9 +123,9 @@ def _respond(request, deadline: float) -> Response:
             return _app_died(child, relay, reason)
         log.log("error", str(error), target=request.target)
         return error_response(502, f"skylift: {error}")
-    except BodyTooLarge as error:
-        message = (f"skylift: the app's response body exceeds {MAX_RESULT_BYTES} bytes "
-                   f"(read {error.size} before stopping), over Lambda's 6 MB response limit")
+    except BodyTooLarge:
+        message = (f"skylift: the app's response body is over {MAX_RESULT_BYTES} bytes, "
+                   "Lambda's 6 MB response limit")
         log.log("error", message)
         return error_response(502, message)
 

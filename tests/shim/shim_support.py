@@ -1,5 +1,6 @@
 """Helpers for the shim tests: the real handler driving a real child process (app_server.py)."""
 
+import base64
 import json
 import os
 import sys
@@ -50,3 +51,44 @@ def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", **app
     return settings
 
 
+
+
+def http_api_event(method="GET", raw_path="/", query="", body=None, headers=None, cookies=None, base64_body=False):
+    """A payload 2.0 event like API Gateway sends (rawPath decoded, lower-case header names)."""
+    event = load_event("httpapi-v2-minimal.json")
+    event["requestContext"]["http"].update(method=method, path=raw_path)
+    event.update(rawPath=raw_path, rawQueryString=query, isBase64Encoded=base64_body)
+    event["headers"] = {"host": "example.com", **(headers or {})}
+    if body is not None:
+        event["body"] = body
+    if cookies:
+        event["cookies"] = cookies
+    return event
+
+
+def rest_event(method="GET", path="/"):
+    event = load_event("restapi-v1-single-value-only.json")
+    event.update(httpMethod=method, path=path, queryStringParameters=None, multiValueQueryStringParameters=None)
+    event["headers"] = {"Host": "example.com"}
+    event.pop("multiValueHeaders", None)
+    return event
+
+
+def alb_event(path="/", multi_value=False):
+    event = load_event("alb-multi-value-headers.json" if multi_value else "alb-single-value-headers.json")
+    event.update(path=path)
+    event.pop("multiValueQueryStringParameters", None)
+    event.pop("queryStringParameters", None)
+    return event
+
+
+def invoke(event, request_id="req-1", time_left=10.0):
+    return shim.handler(event, LambdaContext(request_id, time_left))
+
+
+def seen_by_app(result):
+    """The request the echoing app saw, from its JSON answer."""
+    echoed = json.loads(result["body"])
+    echoed["headers"] = [tuple(pair) for pair in echoed["headers"]]
+    echoed["body"] = base64.b64decode(echoed["body"])
+    return echoed

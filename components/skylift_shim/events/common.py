@@ -29,6 +29,8 @@ def field(mapping, key, kind, default=None):
     value = mapping.get(key, default) if isinstance(mapping, dict) else default
     if value is None:
         value = default
+    if value is None:
+        raise BadEvent(f"{key} is missing")
     if not isinstance(value, kind):
         raise BadEvent(f"{key} must be {getattr(kind, '__name__', kind)}, got {type(value).__name__}")
     return value
@@ -56,7 +58,7 @@ def body_of(event) -> bytes:
         try:
             return base64.b64decode(body, validate=True)
         except ValueError as error:
-            raise BadEvent(f"body is not valid base64: {error}") from None
+            raise BadEvent("body is not valid base64 although isBase64Encoded is true") from None
     return body.encode("utf-8", "surrogatepass")
 
 

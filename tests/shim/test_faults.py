@@ -1,0 +1,140 @@
+"""Faults: the app crashes, hangs, starts slowly or not at all, answers too much; events are malformed."""
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+from shim_support import APP_SERVER, http_api_event, invoke, seen_by_app
+
+from skylift_shim import main as shim
+from skylift_shim.settings import SettingsError, from_environ
+
+COMMAND = f"{sys.executable} {APP_SERVER}"
+TEXT = {"content-type": "text/plain; charset=utf-8"}
+
+
+def error(status, message):
+    return {"statusCode": status, "headers": TEXT, "body": message + "\n", "isBase64Encoded": False}
+
+
+def rest_error(status, message):
+    return {"statusCode": status, "multiValueHeaders": {"Content-Type": ["text/plain; charset=utf-8"]},
+            "body": message + "\n", "isBase64Encoded": False}
+
+
+def test_crash_mid_request_is_502_with_exit_code_then_restarts(app):
+    app()
+    assert invoke(http_api_event())["statusCode"] == 200
+    first_pid = shim.state.child.process.pid
+    assert invoke(http_api_event(raw_path="/crash")) == error(
+        502, f"skylift: app {COMMAND!r} exited with code 3 while handling the request; "
+             "it will be restarted on the next invocation")
+    result = invoke(http_api_event(raw_path="/after"))
+    assert (result["statusCode"], seen_by_app(result)["target"]) == (200, "/after")
+    assert shim.state.child.process.pid != first_pid
+
+
+def test_killed_between_invocations_restarts(app):
+    app()
+    assert invoke(http_api_event())["statusCode"] == 200
+    os.killpg(shim.state.child.process.pid, signal.SIGKILL)
+    shim.state.child.process.wait(5)
+    assert invoke(http_api_event(raw_path="/again"))["statusCode"] == 200
+
+
+def test_hang_is_504_before_the_deadline_and_next_invocation_works(app):
+    app()
+    started = time.monotonic()
+    result = invoke(http_api_event(raw_path="/hang"), time_left=1.0)
+    elapsed = time.monotonic() - started
+    assert result == error(504, "skylift: the app did not answer in time: no response before the function's "
+                                "deadline (minus 0.25 s to answer)")
+    assert elapsed < 1.0  # Lambda would have killed the invocation at 1.0 s
+    assert invoke(http_api_event(raw_path="/fine"))["statusCode"] == 200
+
+
+def test_response_over_6_mb_after_base64_is_502(app):
+    app()
+    # 4.8 MB of binary is 6.4 MB of base64: over the limit only once encoded.
+    result = invoke(http_api_event(raw_path="/big", query="size=4800000"))
+    assert result["statusCode"] == 502
+    assert result["body"].startswith("skylift: the app's response is 6400")
+    assert result["body"].endswith(" bytes as a Lambda result (after base64), over Lambda's 6 MB limit of 6291456 bytes\n")
+    # A body already over 6 MB raw is not even read to the end.
+    assert invoke(http_api_event(raw_path="/big", query="size=7000000")) == error(
+        502, "skylift: the app's response body is over 6291456 bytes, Lambda's 6 MB response limit")
+    just_under = invoke(http_api_event(raw_path="/big", query="size=4500000"))
+    assert (just_under["statusCode"], just_under["isBase64Encoded"], len(just_under["body"])) == (200, True, 6000000)
+
+
+def test_app_that_exits_at_start_is_502_and_retried_next_time(app):
+    app(EXIT_AT_START="7")
+    expected = error(502, f"skylift: app {COMMAND!r} exited with code 7 before it was ready; "
+                          "it will be started again on the next invocation")
+    assert invoke(http_api_event()) == expected
+    assert shim.state.child.process is None  # reaped, will start again
+    assert invoke(http_api_event()) == expected
+
+
+def test_app_not_ready_in_time_is_503(app):
+    settings = app(start_timeout=0.3, SLOW_START="5")
+    assert invoke(http_api_event()) == error(
+        503, f"skylift: app {COMMAND!r} was not ready on port {settings.port} within 0.3 s; "
+             "it will be started again on the next invocation")
+
+
+def test_slow_start_within_timeout_and_readiness_path(app):
+    app(ready_path="/healthz", SLOW_START="0.3")
+    assert invoke(http_api_event())["statusCode"] == 200
+
+
+def test_kept_connection_closed_by_app_while_idle_is_resent(app):
+    # The app closes idle connections after 0.1 s, as Node/Go do at once when a frozen Lambda thaws.
+    app(IDLE_TIMEOUT="0.1")
+    assert invoke(http_api_event(method="POST", body="one"))["statusCode"] == 200
+    time.sleep(0.4)
+    result = invoke(http_api_event(method="POST", body="two"))
+    assert (result["statusCode"], seen_by_app(result)["body"]) == (200, b"two")
+
+
+@pytest.mark.parametrize("event, status, message, shape", [
+    ({"version": "2.0", "requestContext": {"http": {}}}, 400,
+     "skylift: malformed API Gateway HTTP API (payload 2.0) event: method is missing", error),
+    ({"httpMethod": "GET", "requestContext": {}, "path": 7}, 400,
+     "skylift: malformed API Gateway REST API / HTTP API payload 1.0 event: path must be str, got int", rest_error),
+    ({"version": "2.0", "requestContext": {"http": {"method": "GET"}}, "rawPath": "/", "body": "%%%",
+      "isBase64Encoded": True}, 400,
+     "skylift: malformed API Gateway HTTP API (payload 2.0) event: body is not valid base64 "
+     "although isBase64Encoded is true", error),
+    ({"version": "2.0", "requestContext": {"http": {"method": "GET"}}, "headers": {"x-bad": "a\r\nb: c"}}, 400,
+     "skylift: malformed API Gateway HTTP API (payload 2.0) event: header x-bad has a value that is not a single-line string", error),
+    ({"routeKey": "GET /"}, 400,
+     "skylift: malformed API Gateway HTTP API (payload 2.0) event: event looks like an HTTP event but matches no "
+     "known source (API Gateway HTTP API (payload 2.0), Lambda function URL, API Gateway REST API / HTTP API "
+     "payload 1.0, Application Load Balancer); top-level keys: routeKey", error),
+    ({"skyliftSchedule": {"name": "n", "method": "GET", "path": "no-slash"}}, 400,
+     "skylift: malformed skylift schedule event: skyliftSchedule.path must start with /, got 'no-slash'", error),
+])
+def test_malformed_event_is_400_with_reason(echo_app, event, status, message, shape):
+    assert invoke(event) == shape(status, message)
+
+
+def test_bad_settings_answer_500_naming_the_variable(app):
+    env = {"SKYLIFT_COMMAND": "./server", "PORT": "http", "SKYLIFT_START_TIMEOUT": "soon",
+           "SKYLIFT_READY_PATH": "healthz", "SKYLIFT_LOG_LEVEL": "loud", "SKYLIFT_APP_DIR": "/nonexistent"}
+    with pytest.raises(SettingsError) as raised:
+        from_environ(env)
+    problems = [
+        "SKYLIFT_APP_DIR must be an existing directory, got '/nonexistent'",
+        "PORT must be an integer from 1 to 65535, got 'http'",
+        "SKYLIFT_READY_PATH must be a path starting with /, got 'healthz'",
+        "SKYLIFT_START_TIMEOUT must be a number of seconds from 0 to 900 (exclusive of 0), got 'soon'",
+        "SKYLIFT_LOG_LEVEL must be one of debug, info, error, got 'loud'",
+    ]
+    assert raised.value.problems == problems
+    shim.configure(error=str(raised.value))
+    assert invoke(http_api_event()) == error(500, "skylift: bad function configuration:\n" + "\n".join(problems))
+    with pytest.raises(SettingsError, match="^SKYLIFT_COMMAND is required"):
+        from_environ({})
