@@ -205,11 +205,16 @@ def test_without_freeze_the_background_thread_runs(project, run_dev):
 
 
 def test_timeout_answers_504_and_the_next_request_works(project, run_dev):
+    """The shim answers 504 itself just before the function's deadline (the worker's own
+    kill-at-deadline, for a handler that never returns, is in test_worker/test_server)."""
     server = run_dev(project)
+    started = time.monotonic()
     status, _, body = server.request("/sleep/10")
-    assert (status, body) == (504, b'{"message":"Gateway Timeout"}')
-    assert server.request("/after")[0] == 200
-    assert server.wait_for(lambda line: line.startswith("GET /after ")).endswith(" cold")
+    assert status == 504, body
+    assert b"did not answer in time" in body
+    assert time.monotonic() - started < 4  # the stack's timeout is 2 s
+    status, _, body = server.request("/after")
+    assert (status, json.loads(body)["path"]) == (200, "/after")
 
 
 def test_schedule_fires_through_the_rie_path(project, run_dev):
