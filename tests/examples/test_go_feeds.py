@@ -27,8 +27,13 @@ def test_a_schedule_refreshes_the_cache_the_next_request_sees(go_feeds, dev_serv
                          "items": feed_items(1)}
 
         result = dev.invoke(REFRESH)
-        assert result["statusCode"] == 200, result
-        assert result.get("isBase64Encoded", False) is False
+        assert result == {
+            "statusCode": 200,
+            "headers": {"content-type": "application/json", "content-length": str(len(result.get("body", ""))),
+                        "date": result.get("headers", {}).get("date")},
+            "body": result.get("body"),
+            "isBase64Encoded": False,
+        }
         refreshed = json.loads(result["body"])
         assert refreshed == {"version": 2, "refreshed_at": refreshed["refreshed_at"],
                              "refreshed_by": "schedule refresh", "items": feed_items(2)}
