@@ -91,6 +91,7 @@ def test_preview_diffs_both_stacks_on_pull_requests_and_comments():
     }
     assert workflow["permissions"] == {"contents": "read"}
     (job,) = workflow["jobs"].values()
+    assert job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
     assert job["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write"}
     assert job["strategy"]["matrix"] == {"stack": ["staging", "production"]}
     (pulumi,) = steps_using(job, "pulumi/actions")
