@@ -60,7 +60,7 @@ def dev(ctx, stack, port, workers, freeze):
 
     stack_config = _load(ctx, stack)
     try:
-        dev_server.serve(stack_config, ctx.obj["cwd"], port=port, workers=workers, freeze=freeze)
+        dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
     except _user_errors() as error:
         raise SkyliftError(str(error)) from None
     except OSError as error:
@@ -90,7 +90,7 @@ def invoke(ctx, stack, event_file, schedule_name, get_path, url):
         if url:
             result, failed = invoking.invoke_remote(url, event)
         else:
-            invocation = invoking.invoke_locally(stack_config, ctx.obj["cwd"], event)
+            invocation = invoking.invoke_locally(stack_config, event)
             result, failed = invocation.lambda_result(), invocation.outcome != "ok"
     except invoking.InvokeError as error:
         raise SkyliftError(str(error)) from None

@@ -186,6 +186,7 @@ def test_dev_serves_through_the_shim_with_access_log(project, run_dev):
     warm = server.wait_for(lambda line: line.startswith("GET /again "))
     assert re.fullmatch(r"GET /hello\?x=1 200 \d+\.\d ms cold", cold)
     assert re.fullmatch(r"GET /again 200 \d+\.\d ms warm", warm)
+    assert not (project / ".skylift").exists()  # the dev build lives in a temporary folder
 
 
 def test_freeze_stops_the_apps_background_thread_between_requests(project, run_dev):

@@ -24,9 +24,10 @@ def worker_spec(stack_config, task_root: Path, *, freeze: bool, stdout=None, war
     )
 
 
-def prepare(stack_config, project_dir: Path, temp_dir: Path, *, log=print):
+def prepare(stack_config, temp_dir: Path, *, log=print):
     """Build the artifact as for deploy and unpack it; returns the task root."""
-    built = project.build_artifact(stack_config, project.build_dir(project_dir, stack_config.stack))
+    # The zip goes to the temporary folder too: a dev run leaves nothing in the project.
+    built = project.build_artifact(stack_config, temp_dir / "artifact")
     log(f"skylift dev: built {built.path} ({built.size} bytes, sha256 {built.sha256[:12]}, {built.architecture})")
     if built.native and built.architecture != project.host_architecture():
         log(f"skylift dev: warning: the app is built for {built.architecture}, this machine is {project.host_architecture()}")
@@ -50,12 +51,12 @@ def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
     log(access_line("schedule", target, status, invocation))
 
 
-def serve(stack_config, project_dir: Path, *, port: int, workers: int, freeze: bool) -> None:
+def serve(stack_config, *, port: int, workers: int, freeze: bool) -> None:
     def log(line: str) -> None:
         print(line, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
-        task_root = prepare(stack_config, project_dir, Path(temp), log=log)
+        task_root = prepare(stack_config, Path(temp), log=log)
         pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
         server = DevServer(port, pool, log)
 

@@ -43,13 +43,13 @@ def file_event(path: Path) -> dict:
         raise InvokeError(f"cannot read the event {path}: {error}") from None
 
 
-def invoke_locally(stack_config, project_dir: Path, event: dict) -> Invocation:
+def invoke_locally(stack_config, event: dict) -> Invocation:
     """Build, unpack and run one invocation in a fresh worker; the app's logs go to stderr."""
     def log(line):
         print(line, file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="skylift-invoke-") as temp:
-        task_root = prepare(stack_config, project_dir, Path(temp), log=log)
+        task_root = prepare(stack_config, Path(temp), log=log)
         worker = Worker(worker_spec(stack_config, task_root, freeze=False, stdout=sys.stderr, warn=log))
         try:
             return worker.invoke(event)
