@@ -148,11 +148,10 @@ class DevServer:
             time.sleep(0.1)
         survivors = session_members(session)
         for pid, _ in survivors:
-            for sig in (signal.SIGKILL, signal.SIGCONT):  # a frozen process dies once continued
-                try:
-                    os.kill(pid, sig)
-                except ProcessLookupError:
-                    pass
+            try:
+                os.kill(pid, signal.SIGKILL)  # ends a stopped (frozen) process too
+            except ProcessLookupError:
+                pass
         if self.process.poll() is None:
             self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
         # The output pipe ends once every process holding it has gone.
