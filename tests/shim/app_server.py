@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 class App(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # as Go and Node servers do; else headers and body wait on delayed ACKs
     timeout = float(os.environ.get("IDLE_TIMEOUT", "60"))
 
     def log_message(self, *args):
