@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STACK ?= staging
 PORT ?= 3000
 
-.PHONY: dev test plan bench clean
+.PHONY: dev test plan snapshots bench clean
 
 $(VENV)/.installed: requirements-dev.txt components/pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(VENV)/.installed tests/workflows/node_modules/.installed
 
 plan: $(VENV)/.installed
 	$(VENV)/bin/skylift plan --stack $(STACK)
+
+# After a change to app/, the shim or a stack file: refresh the committed plans.
+snapshots: $(VENV)/.installed
+	$(VENV)/bin/skylift plan --stack staging --update
+	$(VENV)/bin/skylift plan --stack production --update
 
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py

@@ -48,6 +48,9 @@ CACHE = Cache()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle on, a kept-alive client
+    # (the shim) waits ~40 ms for the delayed ACK before the body arrives.
+    disable_nagle_algorithm = True
     server_version = "skylift-example/1"
 
     def do_GET(self):
