@@ -48,17 +48,18 @@ class Relay:
         Lambda thaws) fails before any response byte: send once more on a fresh connection.
         """
         was_reused = self.connection is not None
-        try:
-            return self._exchange(request, deadline, max_body)
-        except _NothingReceived as error:
-            self.close()
-            if not (was_reused or request.method in IDEMPOTENT):
-                raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
-        try:
-            return self._exchange(request, deadline, max_body)
-        except _NothingReceived as error:
-            self.close()
-            raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
+        for attempt in (1, 2):
+            try:
+                return self._exchange(request, deadline, max_body)
+            except _NothingReceived as error:
+                self.close()
+                if attempt == 2 or not (was_reused or request.method in IDEMPOTENT):
+                    raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
+            except (UpstreamTimeout, UpstreamFailed, BodyTooLarge):
+                raise
+            except Exception:
+                self.close()  # never keep a connection in an unknown state
+                raise
 
     def _remaining(self, deadline: float) -> float:
         left = deadline - time.monotonic()
@@ -77,7 +78,8 @@ class Relay:
             connection.sock.settimeout(self._remaining(deadline))
             connection.putrequest(request.method, request.target, skip_host=True, skip_accept_encoding=True)
             for name, value in request.headers:
-                connection.putheader(name, value)
+                # http.client would encode str values as latin-1 and fail on anything else.
+                connection.putheader(name, value.encode("utf-8"))
             connection.endheaders(request.body or None)
             sock = connection.sock
             raw = connection.getresponse()
