@@ -1,13 +1,16 @@
 """The app as a child process: start it, wait until it listens, notice when it exits, stop it.
 
-Knows nothing about Lambda or HTTP events.
+Knows nothing about Lambda or HTTP events. Uses os.posix_spawn rather than subprocess: this module
+is imported before the app starts, and subprocess (with threading, selectors, ...) costs milliseconds
+that would add to every cold start.
 """
 
 import os
 import signal
-import socket
-import subprocess
 import time
+
+# $1 is the app directory; exec so the app replaces the shell and gets signals directly.
+_SCRIPT = 'cd -- "$1" && exec '
 
 
 class StartError(Exception):
@@ -24,6 +27,33 @@ def describe_exit(returncode: int) -> str:
     return f"exited with code {returncode}"
 
 
+class Process:
+    """A spawned child: pid, poll() and wait(timeout) like subprocess.Popen."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 255 << 8
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> bool:
+        """True once reaped; False if still running after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.001)
+        return True
+
+
 class Child:
     def __init__(self, command: str, *, cwd: str, port: int, ready_path: str | None = None, env=None):
         self.command = command
@@ -32,20 +62,17 @@ class Child:
         self.ready_path = ready_path
         self.env = dict(os.environ if env is None else env)
         self.env["PORT"] = str(port)
-        self.process: subprocess.Popen | None = None
+        self.process: Process | None = None
         self.ready = False
 
     def start(self) -> None:
-        # exec: the app replaces the shell, so signals reach it directly.
-        # Own process group (not session): `skylift dev` freezes the whole session like Lambda does.
+        # Own process group (setpgroup=0), same session: `skylift dev` freezes the session like Lambda
+        # does, and stop() can signal the app together with anything it forked.
+        # stdin/stdout/stderr are inherited: output goes straight to CloudWatch, unbuffered by us.
         self.ready = False
-        self.process = subprocess.Popen(
-            ["/bin/sh", "-c", "exec " + self.command],
-            cwd=self.cwd,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            process_group=0,
-        )
+        pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", _SCRIPT + self.command, "skylift-app", self.cwd],
+                             self.env, setpgroup=0)
+        self.process = Process(pid)
 
     def exit_reason(self) -> str | None:
         """None while running; else how it ended."""
@@ -58,31 +85,30 @@ class Child:
         """Give a dying app a moment to be reaped, then report how it ended (None if still running)."""
         if self.process is None:
             return "was not started"
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return None
+        self.process.wait(timeout)
         return self.exit_reason()
 
     def wait_ready(self, timeout: float) -> None:
-        """Poll fast (1 ms, growing to 10 ms) so readiness costs little beyond the app's own start."""
+        """Poll every 0.5 ms for the first 2 s so readiness costs almost nothing beyond the app's own start."""
+        import socket  # after the app started: its boot hides this import
+
         if self.process is None:
             self.start()
-        deadline = time.monotonic() + timeout
-        pause = 0.001
+        started = time.monotonic()
+        deadline = started + timeout
         while True:
             reason = self.exit_reason()
             if reason is not None:
                 raise StartError(f"app {self.command!r} {reason} before it was ready")
-            if self._answers():
+            if self._answers(socket):
                 self.ready = True
                 return
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 raise StartError(f"app {self.command!r} was not ready on port {self.port} within {timeout:g} s")
-            time.sleep(pause)
-            pause = min(pause * 1.5, 0.01)
+            time.sleep(0.0005 if now - started < 2 else 0.01)
 
-    def _answers(self) -> bool:
+    def _answers(self, socket) -> bool:
         try:
             sock = socket.create_connection(("127.0.0.1", self.port), timeout=1)
         except OSError:
@@ -100,20 +126,12 @@ class Child:
     def stop(self, grace: float = 2.0) -> None:
         """SIGTERM the app's process group, SIGKILL after `grace` seconds; always reaps."""
         process, self.process, self.ready = self.process, None, False
-        if process is None:
+        if process is None or process.poll() is not None:
             return
-        if process.poll() is None:
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
             try:
-                os.killpg(process.pid, signal.SIGTERM)
+                os.killpg(process.pid, sig)
             except ProcessLookupError:
                 pass
-            try:
-                process.wait(grace)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait()
-        else:
-            process.wait()
+            if process.wait(wait):
+                return

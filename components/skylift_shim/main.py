@@ -73,7 +73,7 @@ def handler(event, context):
             return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
         response = _respond(request, _deadline(context, started))
         result = source.to_result(response, event)
-        size = len(json.dumps(result))
+        size = _result_size(result)
         if size > MAX_RESULT_BYTES:
             message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
                        f"over Lambda's 6 MB limit of {MAX_RESULT_BYTES} bytes")
@@ -88,6 +88,13 @@ def handler(event, context):
             return source.to_result(error_response(500, f"skylift: internal error: {error!r}"), event)
         except Exception:
             return http_api_v2.to_result(error_response(500, f"skylift: internal error: {error!r}"))
+
+
+def _result_size(result: dict) -> int:
+    """The result's JSON size as the runtime sends it; a base64 body needs no escaping, so skip re-encoding it."""
+    if result["isBase64Encoded"]:
+        return len(json.dumps(dict(result, body=""))) + len(result["body"])
+    return len(json.dumps(result))
 
 
 def _deadline(context, started: float) -> float:

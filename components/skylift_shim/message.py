@@ -1,22 +1,24 @@
 """The plain HTTP request and response that events translate to and from, and the relay carries."""
 
-from dataclasses import dataclass, field
 
-
-@dataclass
 class Request:
-    method: str
-    target: str  # path plus "?query", already a valid request target
-    headers: list = field(default_factory=list)  # [(name, value)], repeats allowed
-    body: bytes = b""
+    __slots__ = ("method", "target", "headers", "body")
+
+    def __init__(self, method: str, target: str, headers: list, body: bytes = b""):
+        self.method = method
+        self.target = target  # path plus "?query", already a valid request target
+        self.headers = headers  # [(name, value)], repeats allowed, in order
+        self.body = body
 
 
-@dataclass
 class Response:
-    status: int
-    headers: list = field(default_factory=list)  # [(name, value)], repeats allowed
-    body: bytes = b""
-    reason: str = ""
+    __slots__ = ("status", "headers", "body", "reason")
+
+    def __init__(self, status: int, headers: list, body: bytes = b"", reason: str = ""):
+        self.status = status
+        self.headers = headers  # [(name, value)], repeats allowed, in order
+        self.body = body
+        self.reason = reason
 
 
 def error_response(status: int, message: str) -> Response:

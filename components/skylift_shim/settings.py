@@ -1,8 +1,6 @@
 """The shim's settings: one object read from the environment and validated once."""
 
 import os
-import socket
-from dataclasses import dataclass
 
 COMMAND = "SKYLIFT_COMMAND"
 APP_DIR = "SKYLIFT_APP_DIR"
@@ -23,18 +21,22 @@ class SettingsError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-@dataclass(frozen=True)
 class Settings:
-    command: str
-    app_dir: str
-    port: int
-    ready_path: str | None
-    start_timeout: float
-    events_path: str
-    log_level: str
+    # A plain class, not a dataclass: importing dataclasses (and inspect) costs ms before the app can start.
+    __slots__ = ("command", "app_dir", "port", "ready_path", "start_timeout", "events_path", "log_level")
+
+    def __init__(self, *, command: str, app_dir: str, port: int, ready_path: str | None,
+                 start_timeout: float, events_path: str, log_level: str):
+        self.command, self.app_dir, self.port, self.ready_path = command, app_dir, port, ready_path
+        self.start_timeout, self.events_path, self.log_level = start_timeout, events_path, log_level
+
+    def __repr__(self):
+        return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
 
 
 def free_port() -> int:
+    import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
