@@ -1,20 +1,25 @@
 """Forward one HTTP request to the app over a kept-alive HTTP/1.1 connection.
 
-Knows nothing about Lambda: callers give a deadline and get a Response or an exception.
+Knows nothing about Lambda: callers give a deadline and get a Response or an exception. A small
+HTTP/1.1 client on a plain socket rather than http.client: it is several times cheaper per request
+(no email-parser header parsing), cheaper to import during a cold start, and it knows exactly
+whether any response byte arrived, which decides whether a request may be sent again.
 """
 
-import http.client
 import socket
 import time
 
 from .message import Request, Response
 
-# Never forwarded: they describe one hop, not the message.
+# Never passed on: they describe one hop, not the message.
 HOP_BY_HOP = frozenset(
-    ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]
+    [b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"te", b"trailer", b"upgrade"]
 )
 IDEMPOTENT = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
-_READ_CHUNK = 256 * 1024
+_READ_CHUNK = 1024 * 1024
+_MAX_LINE = 65536
+_MAX_HEADERS = 500
+_JOIN_LIMIT = 65536  # smaller bodies go out in the same send() as the head
 
 
 class UpstreamTimeout(Exception):
@@ -25,16 +30,30 @@ class UpstreamFailed(Exception):
     pass
 
 
+class BodyTooLarge(Exception):
+    """The response body is over the caller's limit; reading was stopped and the connection dropped."""
+
+
 class _NothingReceived(Exception):
-    """Failed before any response byte arrived: safe to send again on a new connection."""
+    """Failed before any response byte arrived: the app never answered, so sending again is safe."""
+
+
+class _Connection:
+    def __init__(self, host: str, port: int, timeout: float):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = self.sock.makefile("rb")
+
+    def close(self):
+        self.reader.close()
+        self.sock.close()
 
 
 class Relay:
     def __init__(self, port: int, host: str = "127.0.0.1"):
         self.host = host
         self.port = port
-        self.connection: http.client.HTTPConnection | None = None
-        self.reused = False
+        self.connection: _Connection | None = None
 
     def close(self) -> None:
         if self.connection is not None:
@@ -55,8 +74,6 @@ class Relay:
                 self.close()
                 if attempt == 2 or not (was_reused or request.method in IDEMPOTENT):
                     raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
-            except (UpstreamTimeout, UpstreamFailed, BodyTooLarge):
-                raise
             except Exception:
                 self.close()  # never keep a connection in an unknown state
                 raise
@@ -64,62 +81,130 @@ class Relay:
     def _remaining(self, deadline: float) -> float:
         left = deadline - time.monotonic()
         if left <= 0:
-            self.close()
             raise UpstreamTimeout("the app did not answer in time")
         return left
 
     def _exchange(self, request: Request, deadline: float, max_body: int | None) -> Response:
+        head = [f"{request.method} {request.target} HTTP/1.1\r\n".encode("ascii")]
+        for name, value in request.headers:
+            head.append(b"%s: %s\r\n" % (name.encode("ascii"), value.encode("utf-8")))
+        head.append(b"\r\n")
+        data = b"".join(head)
         try:
             if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self._remaining(deadline))
-                self.connection.connect()
-                self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.connection = _Connection(self.host, self.port, self._remaining(deadline))
             connection = self.connection
             connection.sock.settimeout(self._remaining(deadline))
-            connection.putrequest(request.method, request.target, skip_host=True, skip_accept_encoding=True)
-            for name, value in request.headers:
-                # http.client would encode str values as latin-1 and fail on anything else.
-                connection.putheader(name, value.encode("utf-8"))
-            connection.endheaders(request.body or None)
-            sock = connection.sock
-            raw = connection.getresponse()
-        except socket.timeout:
-            self.close()
+            if len(request.body) <= _JOIN_LIMIT:
+                connection.sock.sendall(data + request.body)
+            else:
+                connection.sock.sendall(data)
+                connection.sock.sendall(request.body)
+            status_line = connection.reader.readline(_MAX_LINE)
+        except TimeoutError:
             raise UpstreamTimeout("the app did not answer in time") from None
-        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine, OSError) as error:
-            # http.client raises BadStatusLine('') / RemoteDisconnected when no byte came back.
+        except OSError as error:
             raise _NothingReceived() from error
+        if not status_line:
+            raise _NothingReceived() from ConnectionResetError("closed without a response")
         try:
-            body = self._read_body(raw, sock, deadline, max_body)
-        except socket.timeout:
-            self.close()
+            return self._read_response(connection, status_line, request.method, deadline, max_body)
+        except TimeoutError:
             raise UpstreamTimeout("the app did not finish its response in time") from None
-        except (http.client.HTTPException, OSError) as error:
-            self.close()
-            raise UpstreamFailed(f"the app broke off its response: {error!r}") from None
-        if raw.will_close:
-            self.close()
-        headers = [(name, value) for name, value in raw.getheaders() if name.lower() not in HOP_BY_HOP]
-        return Response(raw.status, headers, body, raw.reason)
+        except (OSError, ValueError) as error:
+            raise UpstreamFailed(f"the app broke off or garbled its response: {error}") from None
 
-    def _read_body(self, raw, sock, deadline: float, max_body: int | None) -> bytes:
-        chunks = []
-        size = 0
+    def _read_response(self, connection, status_line, method, deadline, max_body) -> Response:
+        reader = connection.reader
         while True:
-            sock.settimeout(self._remaining(deadline))
-            chunk = raw.read(_READ_CHUNK)  # read(), unlike read1(), marks the response done at its end
+            version, status, reason = _parse_status(status_line)
+            headers = _read_headers(reader)
+            if not (100 <= status < 200) or status == 101:
+                break
+            connection.sock.settimeout(self._remaining(deadline))
+            status_line = reader.readline(_MAX_LINE)  # an interim 1xx: the real answer follows
+        fields = {}
+        for name, value in headers:
+            fields.setdefault(name.lower(), []).append(value)
+        tokens = b",".join(fields.get(b"connection", [])).lower()
+        keep_alive = (b"close" not in tokens) if version == b"HTTP/1.1" else (b"keep-alive" in tokens)
+        if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            body = b""
+        elif b"chunked" in b",".join(fields.get(b"transfer-encoding", [])).lower():
+            body = self._read_chunked(connection, deadline, max_body)
+        elif b"content-length" in fields:
+            length = int(fields[b"content-length"][0])
+            if max_body is not None and length > max_body:
+                raise BodyTooLarge(length)
+            body = self._read_exact(connection, length, deadline)
+        else:
+            keep_alive = False  # the body ends when the app closes the connection
+            body = self._read_until_close(connection, deadline, max_body)
+        if not keep_alive:
+            self.close()
+        out = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in HOP_BY_HOP]
+        return Response(status, out, body, reason.decode("latin-1"))
+
+    def _read_exact(self, connection, length: int, deadline: float) -> bytes:
+        chunks = []
+        while length > 0:
+            connection.sock.settimeout(self._remaining(deadline))
+            chunk = connection.reader.read(min(length, _READ_CHUNK))
+            if not chunk:
+                raise ConnectionResetError(f"the app closed the connection with {length} body bytes missing")
+            chunks.append(chunk)
+            length -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_chunked(self, connection, deadline: float, max_body: int | None) -> bytes:
+        chunks, size = [], 0
+        while True:
+            connection.sock.settimeout(self._remaining(deadline))
+            chunk_size = int(connection.reader.readline(_MAX_LINE).split(b";", 1)[0].strip(), 16)
+            if chunk_size == 0:
+                _read_headers(connection.reader)  # trailers, dropped
+                return b"".join(chunks)
+            size += chunk_size
+            if max_body is not None and size > max_body:
+                raise BodyTooLarge(size)
+            chunks.append(self._read_exact(connection, chunk_size, deadline))
+            if connection.reader.readline(_MAX_LINE).strip():
+                raise ValueError("chunk not followed by CRLF")
+
+    def _read_until_close(self, connection, deadline: float, max_body: int | None) -> bytes:
+        chunks, size = [], 0
+        while True:
+            connection.sock.settimeout(self._remaining(deadline))
+            chunk = connection.reader.read1(_READ_CHUNK)
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)
             size += len(chunk)
             if max_body is not None and size > max_body:
-                self.close()
                 raise BodyTooLarge(size)
 
 
-class BodyTooLarge(Exception):
-    """The response body already exceeds what can be returned; reading was stopped."""
+def _parse_status(line: bytes):
+    parts = line.rstrip(b"\r\n").split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
+        raise ValueError(f"invalid status line {line[:80]!r}")
+    return parts[0], int(parts[1]), parts[2] if len(parts) == 3 else b""
 
-    def __init__(self, size: int):
-        self.size = size
-        super().__init__(size)
+
+def _read_headers(reader) -> list:
+    headers = []
+    for _ in range(_MAX_HEADERS):
+        line = reader.readline(_MAX_LINE)
+        if line in (b"\r\n", b"\n"):
+            return headers
+        if not line:
+            raise ConnectionResetError("the app closed the connection inside the response headers")
+        if line[:1] in (b" ", b"\t") and headers:  # obsolete line folding
+            name, value = headers[-1]
+            headers[-1] = (name, value + b" " + line.strip())
+            continue
+        name, sep, value = line.partition(b":")
+        if not sep:
+            raise ValueError(f"invalid header line {line[:80]!r}")
+        headers.append((name.strip(), value.strip()))
+    raise ValueError(f"more than {_MAX_HEADERS} response headers")
