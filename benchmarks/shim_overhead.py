@@ -116,9 +116,12 @@ def warm_overhead():
         rows = []
         for label, method, path, body, n in (("small GET", "GET", "/status/200", b"", SMALL_N),
                                              ("1 MB binary POST", "POST", "/upload", MB, LARGE_N)):
-            client, _ = time_direct(port, method, path, body, n)
-            raw = time_relay_only(port, method, path, body, n)
-            through = time_handler(method, path, body, n)
+            client, raw, through = [], [], []
+            # Interleaved blocks: every path sees the same machine conditions.
+            for _ in range(10):
+                client += time_direct(port, method, path, body, n // 10)[0]
+                raw += time_relay_only(port, method, path, body, n // 10)
+                through += time_handler(method, path, body, n // 10)
             # Baseline: the faster direct client, so the ratio is never flattered by a slow client.
             baseline = min((percentiles(client), "http.client"), (percentiles(raw), "raw socket"))
             rows.append((label, baseline, percentiles(through)))

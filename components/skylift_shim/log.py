@@ -4,7 +4,8 @@ import json
 import sys
 import time
 
-_LEVELS = {"debug": 10, "info": 20, "error": 40}
+DEBUG = 10
+_LEVELS = {"debug": DEBUG, "info": 20, "error": 40}
 threshold = _LEVELS["info"]
 request_id = None
 

@@ -79,8 +79,9 @@ def handler(event, context):
                        f"over Lambda's 6 MB limit of {MAX_RESULT_BYTES} bytes")
             log.log("error", message, status=response.status)
             result = source.to_result(error_response(502, message), event)
-        log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
-                status=result["statusCode"], ms=round((time.monotonic() - started) * 1000, 2))
+        if log.threshold <= log.DEBUG:
+            log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
+                    status=result["statusCode"], ms=round((time.monotonic() - started) * 1000, 2))
         return result
     except Exception as error:  # the handler must answer, whatever happened
         log.log("error", "shim failure", error=repr(error))
@@ -91,8 +92,23 @@ def handler(event, context):
 
 
 def _result_size(result: dict) -> int:
-    """The result's JSON size as the runtime sends it; a base64 body needs no escaping, so skip re-encoding it."""
+    """The result's JSON size as the runtime sends it, measured only when it could be near the limit."""
+    text = [result["body"]]
+    for key in ("headers", "multiValueHeaders", "cookies", "statusDescription"):
+        value = result.get(key)
+        if isinstance(value, dict):
+            text.extend(value)
+            for entry in value.values():
+                text.extend(entry if isinstance(entry, list) else (entry,))
+        elif isinstance(value, list):
+            text.extend(value)
+        elif isinstance(value, str):
+            text.append(value)
+    # JSON escapes cost at most 6 bytes per character, quotes and separators a few per string.
+    if 6 * sum(map(len, text)) + 8 * len(text) + 100 <= MAX_RESULT_BYTES:
+        return 0
     if result["isBase64Encoded"]:
+        # base64 needs no escaping: measure the rest, add the body, skip serialising megabytes twice.
         return len(json.dumps(dict(result, body=""))) + len(result["body"])
     return len(json.dumps(result))
 

@@ -1,5 +1,6 @@
 """Faults: the app crashes, hangs, starts slowly or not at all, answers too much; events are malformed."""
 
+import json
 import os
 import signal
 import sys
@@ -138,3 +139,17 @@ def test_bad_settings_answer_500_naming_the_variable(app):
     assert invoke(http_api_event()) == error(500, "skylift: bad function configuration:\n" + "\n".join(problems))
     with pytest.raises(SettingsError, match="^SKYLIFT_COMMAND is required"):
         from_environ({})
+
+
+def test_log_lines_are_json_with_request_id_and_level(app, capfd):
+    settings = app()
+    settings.log_level = "debug"
+    shim.configure(settings, shim.state.child)
+    invoke(http_api_event(raw_path="/x"), request_id="log-1")
+    invoke({"version": "2.0", "requestContext": {"http": {}}}, request_id="log-2")
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()]
+    assert [(line["level"], line["requestId"], line["message"]) for line in lines] == [
+        ("DEBUG", "log-1", "invocation"),
+        ("ERROR", "log-2", "malformed event"),
+    ]
+    assert (lines[0]["method"], lines[0]["target"], lines[0]["status"]) == ("GET", "/x", 200)

@@ -12,6 +12,8 @@ MAX_RESULT_BYTES = 6 * 1024 * 1024
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _TOKEN_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+\Z")
 _BAD_VALUE = re.compile(r"[\r\n\x00]")
+_BAD_TARGET = re.compile(r"[^\x21-\x7e]")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=\-._~]*\Z")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _HOP_BY_HOP = frozenset(
     ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "content-length"]
@@ -38,12 +40,12 @@ def field(mapping, key, kind, default=None):
 
 def path_from_decoded(path: str) -> str:
     """HTTP API rawPath arrives percent-decoded: encode everything that cannot stand in a target, % included."""
-    return quote(path, safe=_PATH_SAFE)
+    return path if _PLAIN_PATH.match(path) else quote(path, safe=_PATH_SAFE)
 
 
 def path_from_encoded(path: str) -> str:
     """Function URL, REST and ALB keep the client's encoding: only fix characters that are not allowed."""
-    return quote(path, safe=_PATH_SAFE + "%")
+    return path if _PLAIN_PATH.match(path) else quote(path, safe=_PATH_SAFE + "%")
 
 
 def target(path: str, query: str) -> str:
@@ -80,7 +82,7 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
     Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them."""
     if not isinstance(method, str) or not _TOKEN.match(method):
         raise BadEvent(f"HTTP method {method!r} is not a valid token")
-    if any(ord(c) <= 32 or ord(c) >= 127 for c in path_target):
+    if _BAD_TARGET.search(path_target):
         raise BadEvent(f"request target {path_target!r} has characters not allowed in a URL")
     out = []
     seen = set()
