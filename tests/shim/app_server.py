@@ -3,6 +3,7 @@
 Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), EXIT_AT_START (exit
 code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
+/chunked, /until-close (body ended by closing),
 /status/N; anything else echoes the request as JSON.
 """
 
@@ -57,6 +58,22 @@ class App(BaseHTTPRequestHandler):
         if url.path == "/big":
             size = int(parse_qs(url.query)["size"][0])
             return self.send(200, [("Content-Type", "application/octet-stream")], b"\xff" * size)
+        if url.path == "/chunked":
+            self.send_response_only(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"5\r\nhello\r\n7;ext=1\r\n chunks\r\n0\r\nX-Trailer: t\r\n\r\n")
+            return None
+        if url.path == "/until-close":
+            # No length, no chunking: the body ends when the connection does.
+            self.send_response_only(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"read to the end")
+            self.close_connection = True
+            return None
         if url.path.startswith("/status/"):
             return self.send(int(url.path[8:]), [("Content-Type", "text/plain")], b"status")
         if url.path == "/upload":

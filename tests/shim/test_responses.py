@@ -140,3 +140,13 @@ def test_schedule_input_shape():
 def test_direct_invoke_list_is_posted_as_json(echo_app):
     seen = seen_by_app(invoke([1, "two", {"three": 3}]))
     assert (seen["method"], seen["target"], seen["body"]) == ("POST", "/events", b'[1,"two",{"three":3}]')
+
+
+def test_chunked_and_close_delimited_bodies_then_connection_still_usable(echo_app):
+    assert invoke(http_api_event(raw_path="/chunked")) == {
+        "statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "hello chunks", "isBase64Encoded": False,
+    }
+    assert invoke(http_api_event(raw_path="/until-close")) == {
+        "statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "read to the end", "isBase64Encoded": False,
+    }
+    assert invoke(http_api_event(raw_path="/status/200"))["body"] == "status"
