@@ -6,7 +6,6 @@ that would add to every cold start.
 """
 
 import os
-import signal
 import time
 
 # $1 is the app directory; exec so the app replaces the shell and gets signals directly.
@@ -18,6 +17,8 @@ class StartError(Exception):
 
 
 def describe_exit(returncode: int) -> str:
+    import signal  # not at module level: it pulls in enum, milliseconds before the app could start
+
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -125,6 +126,8 @@ class Child:
 
     def stop(self, grace: float = 2.0) -> None:
         """SIGTERM the app's process group, SIGKILL after `grace` seconds; always reaps."""
+        import signal
+
         process, self.process, self.ready = self.process, None, False
         if process is None or process.poll() is not None:
             return
