@@ -10,7 +10,6 @@ minus the app's own time from spawn to listening.
 
 import base64
 import http.client
-import json
 import os
 import socket
 import statistics
