@@ -153,3 +153,16 @@ def test_log_lines_are_json_with_request_id_and_level(app, capfd):
         ("ERROR", "log-2", "malformed event"),
     ]
     assert (lines[0]["method"], lines[0]["target"], lines[0]["status"]) == ("GET", "/x", 200)
+
+
+def test_thaw_race_app_closes_kept_connection_as_request_arrives(app):
+    """Lambda freezes the app between invocations; on thaw its idle timer fires at once (DESIGN.md)."""
+    app(IDLE_TIMEOUT="0.2")
+    for round_number in range(5):
+        assert invoke(http_api_event(method="POST", body=f"before {round_number}"))["statusCode"] == 200
+        group = shim.state.child.process.pid
+        os.killpg(group, signal.SIGSTOP)
+        time.sleep(0.3)
+        os.killpg(group, signal.SIGCONT)
+        result = invoke(http_api_event(method="POST", body=f"after {round_number}"))
+        assert (result["statusCode"], seen_by_app(result)["body"]) == (200, f"after {round_number}".encode())
