@@ -60,6 +60,8 @@ def handler(event, context):
     log.request_id = request_id
     source = http_api_v2
     try:
+        if state.settings is None and state.settings_error is None:
+            configure()  # not started at import (outside Lambda): read the environment now
         try:
             source = pick(event)
             if source is fallback:
@@ -122,8 +124,6 @@ def _deadline(context, started: float) -> float:
 
 
 def _respond(request, deadline: float) -> Response:
-    if state.settings is None and state.settings_error is None:
-        configure()
     if state.settings_error is not None:
         log.log("error", "bad settings", error=state.settings_error)
         return error_response(500, "skylift: bad function configuration:\n" + state.settings_error)

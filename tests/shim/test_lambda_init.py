@@ -88,3 +88,17 @@ def test_lambda_init_with_bad_settings_answers_every_invocation_with_the_problem
                 "SKYLIFT_START_TIMEOUT must be a number of seconds from 0 to 900 (exclusive of 0), got '0'\n",
         "isBase64Encoded": False,
     }
+
+
+def test_outside_lambda_the_first_invocation_reads_the_environment_and_starts_the_app(tmp_path):
+    code = ("import json, skylift_shim\n"
+            "from skylift_shim import main\n"
+            "started_at_import = main.state.child is not None\n"
+            "result = skylift_shim.handler({'detail-type': 'Scheduled Event'}, None)\n"
+            "seen = json.loads(result['body'])\n"
+            "main.shutdown()\n"
+            "print(json.dumps([started_at_import, result['statusCode'], seen['method'], seen['target']]))")
+    done = run_python(code, {"SKYLIFT_COMMAND": f"{sys.executable} {APP_SERVER}", "SKYLIFT_EVENTS_PATH": "/hooks",
+                             "SKYLIFT_APP_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [False, 200, "POST", "/hooks"]
