@@ -2,9 +2,9 @@
 
 from http import HTTPStatus
 
-from .common import BadEvent, body_of, build_request, encode_body, field, grouped_headers, multi_value_result
+from .common import body_of, build_request, encode_body, field, grouped_headers, multi_value_result
 from .common import path_from_encoded, target
-from .rest_api import headers_of
+from .rest_api import headers_of, query_pairs
 
 NAME = "Application Load Balancer"
 
@@ -16,15 +16,7 @@ def matches(event) -> bool:
 
 def query_string(event) -> str:
     """ALB passes query keys and values as the client sent them (still encoded): join verbatim."""
-    multi = field(event, "multiValueQueryStringParameters", dict, {})
-    if not multi:
-        multi = {k: [v] for k, v in field(event, "queryStringParameters", dict, {}).items()}
-    parts = []
-    for key, values in multi.items():
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise BadEvent(f"query parameter {key} must be a list of strings")
-        parts.extend(f"{key}={value}" for value in values)
-    return "&".join(parts)
+    return "&".join(f"{key}={value}" for key, value in query_pairs(event))
 
 
 def status_description(response) -> str:

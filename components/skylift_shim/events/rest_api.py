@@ -13,17 +13,22 @@ def matches(event) -> bool:
     return "httpMethod" in event and isinstance(context, dict) and "elb" not in context
 
 
-def query_string(event) -> str:
-    """REST gives decoded values: rebuild, keeping repeated keys in order."""
+def query_pairs(event) -> list:
+    """(key, value) pairs in order, repeated keys kept; multiValue... is complete when present."""
     multi = field(event, "multiValueQueryStringParameters", dict, {})
     if not multi:
         multi = {k: [v] for k, v in field(event, "queryStringParameters", dict, {}).items()}
-    parts = []
+    pairs = []
     for key, values in multi.items():
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise BadEvent(f"query parameter {key} must be a list of strings")
-        parts.extend(quote(key, safe="") + "=" + quote(value, safe="") for value in values)
-    return "&".join(parts)
+        pairs.extend((key, value) for value in values)
+    return pairs
+
+
+def query_string(event) -> str:
+    """REST gives decoded values: encode them again."""
+    return "&".join(quote(key, safe="") + "=" + quote(value, safe="") for key, value in query_pairs(event))
 
 
 def headers_of(event) -> list:
