@@ -66,12 +66,7 @@ class App(pulumi.ComponentResource):
         # the component registers, so a bad value leaves nothing behind.
         base_dir = Path.cwd()
         settings = _validated(args, base_dir=base_dir, name=name)
-        zip_ = artifact.build(
-            Path(settings["source"]),
-            command=settings["command"],
-            build=settings.get("build"),
-            out_dir=base_dir / ".skylift" / "build" / name,
-        )
+        zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
 
         self._name = name

@@ -84,6 +84,13 @@ def executable_path(source: Path, command: str) -> Path | None:
     return Path(source, executable)
 
 
+def build_app(args, out_dir: Path) -> "Artifact":
+    """The zip of validated App arguments: as ``build``, holding the binary to a set architecture."""
+    architecture = args.get("architecture")
+    return build(Path(args["source"]), command=args["command"], build=args.get("build"), out_dir=out_dir,
+                 architecture=None if architecture in (None, "auto") else architecture)
+
+
 def build(source: Path, *, command: str, build: str | None = None, out_dir: Path,
           architecture: str | None = None) -> Artifact:
     """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``.

@@ -10,7 +10,7 @@ import pytest
 import skylift_shim
 
 from skylift import artifact
-from skylift.artifact import Artifact, ArtifactError, IgnoreRules, build, elf_architecture
+from skylift.artifact import Artifact, ArtifactError, IgnoreRules, build, build_app, elf_architecture
 
 X86_64, ARM64, ARM32 = 0x3E, 0xB7, 0x28  # ELF e_machine values
 SHIM_DIR = Path(skylift_shim.__file__).parent
@@ -267,3 +267,12 @@ def test_ignore_rules_directory_only_patterns():
     assert rules.ignored("cache", is_dir=True)
     assert not rules.ignored("cache", is_dir=False)
     assert rules.ignored("x/cache", is_dir=True)
+
+
+def test_build_app_holds_the_binary_to_a_set_architecture_and_lets_auto_follow_it(source, tmp_path):
+    args = {"source": str(source), "command": "./server", "build": "true"}
+    with pytest.raises(ArtifactError) as error:
+        build_app({**args, "architecture": "arm64"}, tmp_path / "out")
+    assert str(error.value) == ("./server is an x86_64 ELF binary, but the function's architecture is arm64 "
+                                "(after the build hook `true`)")
+    assert build_app({**args, "architecture": "auto"}, tmp_path / "out").architecture == "x86_64"

@@ -22,8 +22,7 @@ def build_dir(project_dir: Path, stack: str) -> Path:
 
 
 def build_artifact(stack_config, out_dir: Path) -> artifact.Artifact:
-    args = stack_config.args
-    return artifact.build(Path(args["source"]), command=args["command"], build=args.get("build"), out_dir=out_dir)
+    return artifact.build_app(stack_config.args, out_dir)
 
 
 def host_architecture() -> str:
