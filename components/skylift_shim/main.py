@@ -17,6 +17,8 @@ from .settings import Settings, SettingsError, from_environ
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
 SAFETY_MARGIN = 0.25
 DEFAULT_TIME_LEFT = 30.0
+# A timed-out app is stopped inside the safety margin: SIGTERM, then SIGKILL after this long.
+TIMEOUT_STOP_GRACE = 0.1
 
 
 class _State:
@@ -138,8 +140,13 @@ def _respond(request, deadline: float) -> Response:
         if reason is not None:
             return _app_died(child, relay, reason)
         log.log("error", str(error), target=request.target)
+        # Lambda resets a sandbox whose invocation timed out; answering first, the shim must do it
+        # itself, or a single-threaded app stuck on this request would time out every later one.
+        relay.close()
+        child.stop(grace=TIMEOUT_STOP_GRACE)
         return error_response(504, f"skylift: {error}: no response before the function's deadline "
-                                   f"(minus {SAFETY_MARGIN:g} s to answer)")
+                                   f"(minus {SAFETY_MARGIN:g} s to answer); the app will be restarted "
+                                   "on the next invocation")
     except UpstreamFailed as error:
         reason = child.wait_exit(0.2)
         if reason is not None:

@@ -1,7 +1,8 @@
 """A deliberately misbehaving HTTP app for the shim's tests (standard library only).
 
 Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), EXIT_AT_START (exit
-code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60).
+code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60), SINGLE_THREADED (one request
+at a time, as many simple servers do: a hung request blocks every later one).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
 /chunked, /until-close (body ended by closing),
 /status/N; anything else echoes the request as JSON.
@@ -13,7 +14,7 @@ import json
 import os
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -93,7 +94,8 @@ def main():
     time.sleep(float(os.environ.get("SLOW_START", "0")))
     if "EXIT_AT_START" in os.environ:
         sys.exit(int(os.environ["EXIT_AT_START"]))
-    server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), App)
+    server_class = HTTPServer if os.environ.get("SINGLE_THREADED") else ThreadingHTTPServer
+    server = server_class(("127.0.0.1", int(os.environ["PORT"])), App)
     server.daemon_threads = True
     server.serve_forever()
 

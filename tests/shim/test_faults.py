@@ -51,9 +51,19 @@ def test_hang_is_504_before_the_deadline_and_next_invocation_works(app):
     result = invoke(http_api_event(raw_path="/hang"), time_left=1.0)
     elapsed = time.monotonic() - started
     assert result == error(504, "skylift: the app did not answer in time: no response before the function's "
-                                "deadline (minus 0.25 s to answer)")
+                                "deadline (minus 0.25 s to answer); the app will be restarted on the next invocation")
     assert elapsed < 1.0  # Lambda would have killed the invocation at 1.0 s
     assert invoke(http_api_event(raw_path="/fine"))["statusCode"] == 200
+
+
+def test_a_single_threaded_app_stuck_on_a_request_is_restarted_after_the_504(app):
+    app(SINGLE_THREADED="1")
+    assert invoke(http_api_event(raw_path="/first"))["statusCode"] == 200
+    first_pid = shim.state.child.process.pid
+    assert invoke(http_api_event(raw_path="/hang"), time_left=1.0)["statusCode"] == 504
+    after = invoke(http_api_event(raw_path="/fine"), time_left=5.0)
+    assert (after["statusCode"], json.loads(after["body"])["target"]) == (200, "/fine")
+    assert shim.state.child.process.pid != first_pid
 
 
 def test_response_over_6_mb_after_base64_is_502(app):
