@@ -10,6 +10,9 @@ from . import log
 
 # Lambda gives 300-500 ms between SIGTERM and SIGKILL; leave part of it to the runtime.
 SHUTDOWN_GRACE = 0.2
+# Lambda allows the init phase 10 s; past that it runs init again inside the first invocation.
+# Wait at most this long here and let the first invocation wait for the rest.
+INIT_WAIT_LIMIT = 8.0
 
 
 def adopt(settings, child, error) -> None:
@@ -21,7 +24,7 @@ def adopt(settings, child, error) -> None:
         started = time.monotonic()
         try:
             # Waiting here spends Lambda's init phase, not the first invocation.
-            child.wait_ready(settings.start_timeout)
+            child.wait_ready(min(settings.start_timeout, INIT_WAIT_LIMIT))
             log.log("debug", "app ready", ms=round((time.monotonic() - started) * 1000, 2))
         except Exception as problem:
             log.log("error", str(problem))
