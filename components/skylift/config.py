@@ -115,7 +115,7 @@ class StackConfig:
 
     def pulumi_config(self) -> dict:
         """The config as the Pulumi engine hands it to a program: full key -> string (objects as JSON)."""
-        return {key: _as_pulumi_string(value) for key, value in self.values.items()}
+        return {key: as_pulumi_string(value) for key, value in self.values.items()}
 
 
 def load(values, *, namespace: str, base_dir, secret_keys=()) -> AppArgs:
@@ -150,7 +150,17 @@ def load(values, *, namespace: str, base_dir, secret_keys=()) -> AppArgs:
 
 
 def load_stack_file(project_dir, stack: str) -> StackConfig:
-    """Read ``Pulumi.yaml`` (namespace, project config defaults) and ``Pulumi.<stack>.yaml``."""
+    """Read ``Pulumi.yaml`` (namespace, project config defaults) and ``Pulumi.<stack>.yaml``, and validate."""
+    namespace, path, values, secret_keys = read_stack_file(project_dir, stack)
+    args = load(values, namespace=namespace, base_dir=Path(project_dir), secret_keys=secret_keys)
+    return StackConfig(namespace, stack, path, args, frozenset(secret_keys), values)
+
+
+def read_stack_file(project_dir, stack: str, *, secure=EncryptedValue):
+    """(namespace, stack file path, full key -> value, secret keys) of a stack, not yet validated.
+
+    Project-level defaults from ``Pulumi.yaml`` come first, the stack file's values over them;
+    each ``{secure: ciphertext}`` value becomes ``secure(ciphertext)`` and makes its key secret."""
     project_dir = Path(project_dir)
     project = _read_yaml(project_dir / "Pulumi.yaml")
     namespace = project.get("name") if isinstance(project, dict) else None
@@ -174,12 +184,11 @@ def load_stack_file(project_dir, stack: str) -> StackConfig:
     secret_keys = set()
     for key, value in stack_values.items():
         full_key = _full_key(key, namespace)
-        value, secret = _decrypt_markers(value)
+        value, secret = _decrypt_markers(value, secure)
         if secret:
             secret_keys.add(full_key)
         values[full_key] = value
-    args = load(values, namespace=namespace, base_dir=project_dir, secret_keys=secret_keys)
-    return StackConfig(namespace, stack, path, args, frozenset(secret_keys), values)
+    return namespace, path, values, secret_keys
 
 
 def from_pulumi(*, namespace: str | None = None, base_dir=None) -> AppArgs:
@@ -526,20 +535,21 @@ def _full_key(key, namespace: str) -> str:
     return key if ":" in str(key) else f"{namespace}:{key}"
 
 
-def _decrypt_markers(value):
-    """Replace each ``{secure: ciphertext}`` by EncryptedValue; also say whether there was one."""
+def _decrypt_markers(value, secure=EncryptedValue):
+    """Replace each ``{secure: ciphertext}`` by ``secure(ciphertext)``; also say whether there was one."""
     if isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str):
-        return EncryptedValue(value["secure"]), True
+        return secure(value["secure"]), True
     if isinstance(value, dict):
-        pairs = [(name, *_decrypt_markers(item)) for name, item in value.items()]
+        pairs = [(name, *_decrypt_markers(item, secure)) for name, item in value.items()]
         return {name: item for name, item, _ in pairs}, any(secret for _, _, secret in pairs)
     if isinstance(value, list):
-        pairs = [_decrypt_markers(item) for item in value]
+        pairs = [_decrypt_markers(item, secure) for item in value]
         return [item for item, _ in pairs], any(secret for _, secret in pairs)
     return value, False
 
 
-def _as_pulumi_string(value) -> str:
+def as_pulumi_string(value) -> str:
+    """A config value as the Pulumi engine hands it to a program: objects as JSON."""
     if isinstance(value, str):
         return str(value)
     if isinstance(value, bool):

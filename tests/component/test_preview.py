@@ -40,7 +40,8 @@ def test_runs_the_program_with_the_stack_config(make_project):
 def test_stack_config_as_the_engine_passes_it(make_project):
     project = make_project({"aws:region": "eu-west-1", "memory": 256, "environment": {"A": "1", "B": {"secure": "x"}},
                             "plain:tags": {"t": "v"}}, project="plain")
-    config, secret_keys = stack_config(project, "plain", "test")
+    namespace, config, secret_keys = stack_config(project, "test")
+    assert namespace == "plain"
     assert config == {"aws:region": "eu-west-1", "plain:memory": "256",
                       "plain:environment": '{"A": "1", "B": "[secret]"}', "plain:tags": '{"t": "v"}'}
     assert secret_keys == ["plain:environment"]

@@ -11,7 +11,6 @@ component tests.
 import asyncio
 import contextlib
 import hashlib
-import json
 import os
 import runpy
 import sys
@@ -20,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
 
 import pulumi
 from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from skylift.config import ConfigError
+from skylift.config import as_pulumi_string, read_stack_file
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -88,8 +86,7 @@ def preview(project_dir: Path, stack: str, *, record: Optional[list] = None) -> 
     can still see what a failing program registered before it failed.
     """
     project_dir = Path(project_dir).resolve()
-    project = _project_name(project_dir)
-    config, secret_keys = stack_config(project_dir, project, stack)
+    project, config, secret_keys = stack_config(project_dir, stack)
     region = str(config.get("aws:region") or DEFAULT_REGION)
     monitor = _RecordingMonitor(_CloudMocks(region), [] if record is None else record)
 
@@ -114,42 +111,14 @@ def preview(project_dir: Path, stack: str, *, record: Optional[list] = None) -> 
     return Preview(project=project, stack=stack, resources=monitor.registrations, outputs=outputs)
 
 
-def stack_config(project_dir: Path, project: str, stack: str) -> tuple[dict[str, str], list[str]]:
-    """Config of ``Pulumi.<stack>.yaml`` as the engine hands it to a program.
+def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], list[str]]:
+    """(project, config, secret keys) of ``Pulumi.<stack>.yaml`` as the engine hands them to a program.
 
-    Keys get the project namespace when they have none; non-string values
-    become JSON (as ``pulumi.Config.get_object`` expects); a key holding any
-    ``secure:`` value is a secret key, with the value replaced by a placeholder.
+    Values are strings (objects as JSON, as ``pulumi.Config.get_object`` expects); a key holding
+    any ``secure:`` value is a secret key, with the value replaced by a placeholder.
     """
-    path = Path(project_dir) / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        raise ConfigError([f"stack {stack!r} has no config file: {path} does not exist"])
-    document = yaml.safe_load(path.read_text()) or {}
-    config: dict[str, str] = {}
-    secret_keys: list[str] = []
-    for key, value in (document.get("config") or {}).items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        plain, secret = _decrypt_placeholder(value)
-        config[full_key] = plain if isinstance(plain, str) else json.dumps(plain)
-        if secret:
-            secret_keys.append(full_key)
-    return config, secret_keys
-
-
-def _decrypt_placeholder(value: Any) -> tuple[Any, bool]:
-    if isinstance(value, dict) and set(value) == {"secure"}:
-        return SECRET_PLACEHOLDER, True
-    if isinstance(value, dict):
-        pairs = {k: _decrypt_placeholder(v) for k, v in value.items()}
-        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
-    if isinstance(value, list):
-        items = [_decrypt_placeholder(v) for v in value]
-        return [v for v, _ in items], any(s for _, s in items)
-    return value, False
-
-
-def _project_name(project_dir: Path) -> str:
-    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    project, _, values, secret_keys = read_stack_file(project_dir, stack, secure=lambda _: SECRET_PLACEHOLDER)
+    return project, {key: as_pulumi_string(value) for key, value in values.items()}, sorted(secret_keys)
 
 
 @contextlib.contextmanager
