@@ -5,18 +5,13 @@ timeouts are tested without an app; and `skylift dev` run as a user does, in a
 subprocess, with its output and its processes watched."""
 
 import os
-import re
-import signal
-import subprocess
 import sys
 import textwrap
-import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from devserver import DevServer, descendants
 
 from skylift.local import session
 from skylift.local.worker import Worker, WorkerSpec
@@ -110,100 +105,11 @@ def make_worker(task_root):
 
 # --- `skylift dev` in a subprocess ---------------------------------------------
 
-SKYLIFT = str(Path(sys.executable).with_name("skylift"))
-SERVING = re.compile(r"^skylift dev: serving http://127\.0\.0\.1:(\d+)$")
-
-
-def descendants(root: int) -> set[int]:
-    """Live (non-zombie) processes below root, whatever their session."""
-    parents = {}
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat_file.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            parents[int(stat_file.parent.name)] = int(fields[1])
-    found, frontier = set(), {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
     except OSError:
         return False
-
-
-class DevServer:
-    def __init__(self, project_dir: Path, *args: str, stack: str = "staging"):
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self.process = subprocess.Popen(
-            [SKYLIFT, "--cwd", str(project_dir), "dev", "--stack", stack, "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        line = self.wait_for(SERVING.match, timeout=60)
-        self.url = f"http://127.0.0.1:{SERVING.match(line).group(1)}"
-
-    def _read(self):
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    def wait_for(self, predicate, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        seen = 0
-        with self._changed:
-            while True:
-                for line in self.lines[seen:]:
-                    if predicate(line):
-                        return line
-                seen = len(self.lines)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
-                    raise AssertionError("skylift dev never printed the expected line; output:\n" + "\n".join(self.lines))
-                self._changed.wait(remaining)
-
-    def request(self, path: str, *, method: str = "GET", data: bytes | None = None, headers=None):
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def interrupt(self, timeout: float = 15) -> int:
-        """Ctrl-C, as in a terminal; returns the exit code."""
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=timeout)
-        self._reader.join(timeout=5)
-        return code
-
-    def close(self):
-        if self.process.poll() is None:
-            for pid in descendants(self.process.pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process.stdout.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 @pytest.fixture
