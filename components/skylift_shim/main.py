@@ -5,12 +5,13 @@ kept connection to it. It never raises out of `handler`; every failure becomes a
 """
 
 import json
+import threading
 import time
 
 from . import log
 from .child import Child, StartError
 from .events import MAX_RESULT_BYTES, BadEvent, fallback, http_api_v2, pick
-from .message import Response, error_response
+from .message import Request, Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
 from .settings import Settings, SettingsError, from_environ
 
@@ -29,6 +30,8 @@ class _State:
 
 
 state = _State()
+# Held while the app is (re)started or stopped, so that concurrent pollers restart it once, not N times.
+_lifecycle = threading.Lock()
 
 
 def configure(settings: Settings | None = None, child: Child | None = None, error: str | None = None) -> None:
@@ -57,25 +60,30 @@ def shutdown(grace: float = 2.0) -> None:
 
 
 def handler(event, context):
+    """The entry point of Lambda's own runtime client (handler string `skylift_shim.handler`)."""
     started = time.monotonic()
     request_id = str(getattr(context, "aws_request_id", "") or "local")
+    return answer(event, request_id, _deadline(context, started), started=started)
+
+
+def answer(event, request_id: str, deadline: float, *, started: float | None = None, trace_id: str | None = None,
+           relay: Relay | None = None, exchange=None) -> dict:
+    """One invocation, whichever entry point: the Lambda result for `event`, never an exception.
+
+    `deadline` is a time.monotonic() value already short of the safety margin; `relay` is the
+    caller's kept connection (one per poller; the shared one when None); `exchange(relay, request,
+    deadline)` replaces Relay.forward (the streaming loop's open-ended response).
+    """
+    started = time.monotonic() if started is None else started
     log.request_id = request_id
     source = http_api_v2
     try:
-        if state.settings is None and state.settings_error is None:
-            configure()  # not started at import (outside Lambda): read the environment now
-        try:
-            source = pick(event)
-            if source is fallback:
-                events_path = state.settings.events_path if state.settings else "/events"
-                request = fallback.to_request(event, request_id, events_path)
-            else:
-                request = source.to_request(event, request_id)
-        except Exception as error:  # any malformed field: a 400 that says which
-            reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
-            log.log("error", "malformed event", source=source.NAME, reason=str(reason))
-            return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
-        response = _respond(request, _deadline(context, started))
+        source, request = parse(event, request_id, trace_id)
+        if isinstance(request, Response):  # the event could not become a request
+            return request if exchange is not None else source.to_result(request, event)
+        response = _respond(request, deadline, relay, exchange)
+        if exchange is not None:
+            return response
         result = source.to_result(response, event)
         size = _result_size(result)
         if size > MAX_RESULT_BYTES:
@@ -89,10 +97,34 @@ def handler(event, context):
         return result
     except Exception as error:  # the handler must answer, whatever happened
         log.log("error", "shim failure", error=repr(error))
+        failure = error_response(500, f"skylift: internal error: {error!r}")
+        if exchange is not None:
+            return failure
         try:
-            return source.to_result(error_response(500, f"skylift: internal error: {error!r}"), event)
+            return source.to_result(failure, event)
         except Exception:
-            return http_api_v2.to_result(error_response(500, f"skylift: internal error: {error!r}"))
+            return http_api_v2.to_result(failure)
+
+
+def parse(event, request_id: str, trace_id: str | None = None):
+    """(source, Request), or (source, a 400 Response) for an event that cannot become a request."""
+    if state.settings is None and state.settings_error is None:
+        configure()  # not started at import (outside Lambda): read the environment now
+    source = http_api_v2
+    try:
+        source = pick(event)
+        if source is fallback:
+            events_path = state.settings.events_path if state.settings else "/events"
+            request = fallback.to_request(event, request_id, events_path)
+        else:
+            request = source.to_request(event, request_id)
+    except Exception as error:  # any malformed field: a 400 that says which
+        reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
+        log.log("error", "malformed event", source=source.NAME, reason=str(reason))
+        return source, error_response(400, f"skylift: malformed {source.NAME} event: {reason}")
+    if trace_id and not any(name.lower() == "x-amzn-trace-id" for name, _ in request.headers):
+        request.headers.append(("X-Amzn-Trace-Id", trace_id))
+    return source, request
 
 
 def _result_size(result: dict) -> int:
@@ -125,32 +157,36 @@ def _deadline(context, started: float) -> float:
     return started + max(left - SAFETY_MARGIN, 0.0)
 
 
-def _respond(request, deadline: float) -> Response:
+def _respond(request, deadline: float, relay: Relay | None, exchange) -> Response:
     if state.settings_error is not None:
         log.log("error", "bad settings", error=state.settings_error)
         return error_response(500, "skylift: bad function configuration:\n" + state.settings_error)
-    child, relay = state.child, state.relay
+    child = state.child
+    relay = relay or state.relay
     failure = _ensure_started(child, relay, deadline)
     if failure is not None:
         return failure
+    process = child.process  # the app this request goes to: only its own failure may stop it
     try:
+        if exchange is not None:
+            return exchange(relay, request, deadline)
         return relay.forward(request, deadline, max_body=MAX_RESULT_BYTES)
     except UpstreamTimeout as error:
         reason = child.exit_reason()
         if reason is not None:
-            return _app_died(child, relay, reason)
+            return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
         # Lambda resets a sandbox whose invocation timed out; answering first, the shim must do it
         # itself, or a single-threaded app stuck on this request would time out every later one.
         relay.close()
-        child.stop(grace=TIMEOUT_STOP_GRACE)
+        _stop(child, process, TIMEOUT_STOP_GRACE)
         return error_response(504, f"skylift: {error}: no response before the function's deadline "
                                    f"(minus {SAFETY_MARGIN:g} s to answer); the app will be restarted "
                                    "on the next invocation")
     except UpstreamFailed as error:
         reason = child.wait_exit(0.2)
         if reason is not None:
-            return _app_died(child, relay, reason)
+            return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
         return error_response(502, f"skylift: {error}")
     except BodyTooLarge:
@@ -163,27 +199,39 @@ def _respond(request, deadline: float) -> Response:
 def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | None:
     if child.ready and child.exit_reason() is None:
         return None
-    if child.process is not None and child.exit_reason() is not None:
-        log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
-        child.stop()
-    relay.close()
-    if child.process is None:
-        child.start()
-    timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))
-    try:
-        child.wait_ready(timeout)
-    except StartError as error:
-        exited = child.exit_reason() is not None
-        child.stop()
-        log.log("error", str(error))
-        status = 502 if exited else 503
-        return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
+    # Concurrent pollers share one app: the first to get here restarts it, the others wait for it.
+    with _lifecycle:
+        if child.ready and child.exit_reason() is None:
+            relay.close()  # its kept connection went to the app that died
+            return None
+        if child.process is not None and child.exit_reason() is not None:
+            log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
+            child.stop()
+        relay.close()
+        if child.process is None:
+            child.start()
+        timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))
+        try:
+            child.wait_ready(timeout)
+        except StartError as error:
+            exited = child.exit_reason() is not None
+            child.stop()
+            log.log("error", str(error))
+            status = 502 if exited else 503
+            return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
     return None
 
 
-def _app_died(child: Child, relay: Relay, reason: str) -> Response:
+def _stop(child: Child, process, grace: float = 2.0) -> None:
+    """Stop the app unless another poller has already restarted it since `process` took the request."""
+    with _lifecycle:
+        if child.process is process:
+            child.stop(grace)
+
+
+def _app_died(child: Child, relay: Relay, reason: str, process) -> Response:
     relay.close()
-    child.stop()
+    _stop(child, process)
     message = (f"skylift: app {child.command!r} {reason} while handling the request; "
                "it will be restarted on the next invocation")
     log.log("error", message)
