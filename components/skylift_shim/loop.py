@@ -82,7 +82,10 @@ def init(api: RuntimeApi) -> LoopSettings | None:
 
 def _init_failed(api: RuntimeApi, error_type: str, message: str) -> None:
     log.log("error", message)
-    api.init_error(error_type, "skylift: " + message)
+    try:
+        api.init_error(error_type, "skylift: " + message)
+    except RuntimeApiError as error:
+        log.log("error", str(error))
     return None
 
 

@@ -4,7 +4,9 @@ Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), 
 code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60), SINGLE_THREADED (one request
 at a time, as many simple servers do: a hung request blocks every later one).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
-/chunked, /until-close (body ended by closing),
+/chunked, /until-close (body ended by closing), /sse?n=N&gap=S (N server-sent events S seconds apart,
+chunked), /stream?size=N (N bytes in 1 MB chunks), /stream-break (two chunks, then exit 4),
+/background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE),
 /status/N; anything else echoes the request as JSON.
 """
 
@@ -75,6 +77,18 @@ class App(BaseHTTPRequestHandler):
             self.wfile.write(b"read to the end")
             self.close_connection = True
             return None
+        if url.path in ("/sse", "/stream", "/stream-break"):
+            return self.stream(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
+        if url.path == "/background":
+            query = parse_qs(url.query)
+            self.send(202, [("Content-Type", "text/plain")], b"accepted")
+            self.wfile.flush()
+            spin_until = time.monotonic() + float(query["cpu"][0])
+            while time.monotonic() < spin_until:
+                pass
+            with open(query["mark"][0], "w") as mark:
+                mark.write("done")
+            return None
         if url.path.startswith("/status/"):
             return self.send(int(url.path[8:]), [("Content-Type", "text/plain")], b"status")
         if url.path == "/upload":
@@ -86,6 +100,30 @@ class App(BaseHTTPRequestHandler):
             "body": base64.b64encode(body).decode(),
         }
         self.send(200, [("Content-Type", "application/json")], json.dumps(seen).encode())
+
+    def stream(self, path, query):
+        self.send_response_only(200)
+        self.send_header("Content-Type", "text/event-stream" if path == "/sse" else "application/octet-stream")
+        self.send_header("Set-Cookie", "s=1")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if path == "/sse":
+            pieces = (f"data: event {i}\n\n".encode() for i in range(int(query["n"])))
+            gap = float(query["gap"])
+        elif path == "/stream":
+            size, mb = int(query["size"]), 1024 * 1024
+            pieces = (b"\x01" * min(mb, size - start) for start in range(0, size, mb))
+            gap = 0
+        else:
+            pieces, gap = (b"first ", b"second "), 0.05
+        for number, piece in enumerate(pieces):
+            if number and gap:
+                time.sleep(gap)
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+        if path == "/stream-break":
+            os._exit(4)
+        self.wfile.write(b"0\r\n\r\n")
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
