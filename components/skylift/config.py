@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import schedule as schedule_grammar
+from . import security_settings
 from .args import AppArgs
 from .artifact import command_executable, elf_architecture, executable_path
 
@@ -75,6 +76,7 @@ KEYS = {
     "throttle": ("throttle", dict),
     "reservedConcurrency": ("reserved_concurrency", int),
     "tags": ("tags", dict),
+    **security_settings.KEYS,
 }
 FIELD_KEYS = {field_name: key for key, (field_name, _) in KEYS.items()}
 THROTTLE_KEYS = {"burstLimit": "burst_limit", "rateLimit": "rate_limit"}
@@ -136,6 +138,7 @@ def load(values, *, namespace: str, base_dir, secret_keys=()) -> AppArgs:
     if isinstance(found.get("throttle"), dict):
         found["throttle"], throttle_problems = _throttle_fields(found["throttle"], f"{namespace}:throttle")
         problems += throttle_problems
+    problems += security_settings.from_stack(found, namespace, _unknown)
     args = {**{name: _copy(value) for name, value in DEFAULTS.items()}, **found}
     if isinstance(args.get("source"), str):
         args["source"] = os.path.abspath(os.path.join(os.fspath(base_dir), args["source"]))
@@ -272,6 +275,7 @@ class _Validator:
         self.check_throttle()
         self.check_at_least(self.key("reserved_concurrency"), args.get("reserved_concurrency"), 0, "")
         self.check_tags()
+        self.found += security_settings.problems(args, self.key)
         return self.found
 
     def key(self, field_name: str) -> str:
@@ -485,7 +489,9 @@ def _unknown(full_key: str, name: str, allowed, prefix: str) -> str:
 
 
 def _decode(value, kind):
-    """Pulumi hands a program every value as a string; numbers and objects come back to their type."""
+    """Pulumi hands a program every value as a string; numbers, booleans and objects come back to their type."""
+    if kind is bool and isinstance(value, str) and value.strip() in ("true", "false"):
+        return value.strip() == "true"
     if kind is int:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value)

@@ -42,12 +42,17 @@ def test_schema_describes_the_app():
     assert set(app["inputProperties"]) == {
         "command", "source", "build", "runtime", "architecture", "memory", "timeout", "ephemeralStorage",
         "environment", "logRetentionDays", "schedules", "readinessPath", "throttle", "reservedConcurrency", "tags",
+        "scheduleRetries", "scheduleMaxEventAge", "tracing", "kmsKeyArn", "vpc", "codeSigningConfigArn", "authorizer",
+        "permissions", "policyArns",
     }
+    assert set(schema["types"]["skylift:index:VpcArgs"]["properties"]) == {"subnetIds", "securityGroupIds"}
+    assert set(schema["types"]["skylift:index:AuthorizerArgs"]["properties"]) == {"type", "issuer", "audiences"}
+    assert set(schema["types"]["skylift:index:PermissionArgs"]["properties"]) == {"actions", "resources", "conditions"}
     assert app["inputProperties"]["schedules"]["items"]["$ref"] == "#/types/skylift:index:ScheduleArgs"
     assert set(schema["types"]["skylift:index:ScheduleArgs"]["properties"]) == {"name", "schedule", "path", "method",
                                                                               "body"}
     assert set(app["properties"]) == set(app["required"]) == {
-        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
+        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "roleName", "scheduleRuleNames"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():
