@@ -116,7 +116,8 @@ def _authorizer_problems(authorizer, key) -> list:
     if kind not in AUTHORIZER_TYPES:
         return [f"{key}.type must be one of {', '.join(AUTHORIZER_TYPES)}, got {kind!r}"]
     allowed = ("type", "issuer", "audiences") if kind == "jwt" else ("type",)
-    found = [f"{key}.{name} is not a setting of a {kind} authorizer (allowed: {', '.join(allowed)})"
+    found = [f"{key}.{name} is not a setting of {'a jwt' if kind == 'jwt' else 'an iam'} authorizer "
+             f"(allowed: {', '.join(allowed)})"
              for name in authorizer if name not in allowed]
     if kind == "jwt":
         issuer, audiences = authorizer.get("issuer"), authorizer.get("audiences")
