@@ -193,7 +193,7 @@ def test_construct_from_another_language(make_project, repo):
 
 
 def test_function_name_fits_lambda_limit():
-    from skylift.app import _function_name
+    from skylift.naming import function_name as _function_name
 
     assert _function_name("skylift", "skylift", "production") == "skylift-production"
     assert _function_name("shop", "api", "dev") == "shop-api-dev"
