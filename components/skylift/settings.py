@@ -175,3 +175,23 @@ def _shown_default(default) -> str:
 
 def _copy(value):
     return json.loads(json.dumps(value))
+
+
+README_START = "<!-- the settings table: generated from components/skylift/settings.py by `make readme` -->\n"
+README_END = "<!-- end of the settings table -->\n"
+
+
+def readme_with_table(readme: str) -> str:
+    """``readme`` with the text between the settings table's markers replaced by ``readme_table()``."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no {README_START.strip()} ... {README_END.strip()} section")
+    return readme[:start + len(README_START)] + readme_table() + readme[end:]
+
+
+if __name__ == "__main__":  # make readme
+    import sys
+    from pathlib import Path
+
+    readme_path = Path(sys.argv[1])
+    readme_path.write_text(readme_with_table(readme_path.read_text(encoding="utf-8")), encoding="utf-8")
