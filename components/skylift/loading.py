@@ -10,7 +10,7 @@ from pathlib import Path
 from .args import AppArgs
 from .artifact import elf_architecture, executable_path
 from .errors import ConfigError
-from .settings import BY_KEY, with_defaults
+from . import settings
 from .stack_file import EncryptedValue, as_pulumi_string, read_stack_file
 from .validation import unknown, validate
 
@@ -44,12 +44,12 @@ def load(values, *, namespace: str, base_dir, secret_keys=()) -> AppArgs:
             key_namespace, name = namespace, full_key
         if key_namespace != namespace:
             continue
-        if name not in BY_KEY:
-            problems.append(unknown(f"{namespace}:{name}", name, BY_KEY, f"{namespace}:"))
+        if name not in settings.BY_KEY:
+            problems.append(unknown(f"{namespace}:{name}", name, settings.BY_KEY, f"{namespace}:"))
             continue
-        setting = BY_KEY[name]
-        found[setting.field] = _to_fields(setting, _decode(value, setting.kind), f"{namespace}:{name}", problems)
-    args = with_defaults(found)
+        setting = settings.BY_KEY[name]
+        found[setting.field] = _to_fields(setting, decode(value, setting.kind), f"{namespace}:{name}", problems)
+    args = settings.with_defaults(found)
     if isinstance(args.get("source"), str):
         args["source"] = os.path.abspath(os.path.join(os.fspath(base_dir), args["source"]))
     problems += validate(args, base_dir=base_dir, key=namespace, secret_keys=secret_keys)
@@ -64,11 +64,11 @@ def checked(args: AppArgs, *, base_dir, key: str) -> CheckedArgs:
     ``load``'s result as it is (it was checked with the stack's secret keys)."""
     if isinstance(args, CheckedArgs):
         return args
-    settings = with_defaults(args)
-    problems = validate(settings, base_dir=base_dir, key=key)
+    filled = settings.with_defaults(args)
+    problems = validate(filled, base_dir=base_dir, key=key)
     if problems:
         raise ConfigError(problems)
-    return CheckedArgs(settings)
+    return CheckedArgs(filled)
 
 
 def load_stack_file(project_dir, stack: str) -> StackConfig:
@@ -88,7 +88,7 @@ def from_pulumi(*, namespace: str | None = None, base_dir=None) -> AppArgs:
     base_dir = base_dir or pulumi.runtime.get_root_directory() or os.getcwd()
     prefix = f"{namespace}:"
     names = {key for key in {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-             if key.startswith(prefix)} | {prefix + key for key in BY_KEY}
+             if key.startswith(prefix)} | {prefix + key for key in settings.BY_KEY}
     values = {}
     for key in sorted(names):
         value = runtime_config.get_config(key)
@@ -111,19 +111,23 @@ def resolve_architecture(args: AppArgs, *, base_dir=".") -> str:
         return requested
     if args.get("build"):
         return "auto"  # an executable there now may be stale: the build hook is about to remake it
-    source = Path(base_dir, args.get("source") or BY_KEY["source"].default)
+    source = Path(base_dir, args.get("source") or settings.BY_KEY["source"].default)
     executable = executable_path(source, args.get("command") or "")
     detected = elf_architecture(executable) if executable is not None else None
     return detected if detected in ("arm64", "x86_64") else "arm64"
 
 
-def _decode(value, kind):
+def decode(value, kind):
     """Pulumi hands a program every value as a string; numbers and objects come back to their type."""
     if kind is int:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
+    if kind is float and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+        return float(value)
+    if kind is bool and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
     if kind in (dict, list) and isinstance(value, str) and not isinstance(value, EncryptedValue):
         try:
             return json.loads(value)

@@ -7,13 +7,17 @@ configuration table (``make readme``) and the drift tests against ``AppArgs`` an
 To add a key:
 1. Add a ``Setting`` to ``SETTINGS`` (its place is its place in the README and in the
    "known:" list of unknown-key errors): camelCase ``key``, snake_case ``field``, ``kind``
-   (str, int, float, dict or list: how a string from Pulumi is decoded), one-line ``doc``
+   (str, int, float, bool, dict or list: how a string from Pulumi is decoded), one-line ``doc``
    (README markdown; ``{fields}`` stands for the sub-keys), ``default`` (``REQUIRED``, ``None``
    for none, or a value), ``check`` (a function of ``skylift.checks`` or a new one there:
-   ``check(checker, key, value)`` calls ``checker.problem(...)`` once per problem).
-2. An object key (``{a, b}``) or a list of objects gets its sub-keys as ``fields=(Setting(...),)``;
-   ``shape`` completes "<key> must be <shape>, got ..."; ``unique=True`` on a list item's
-   sub-key refuses two items with the same value.
+   ``check(checker, key, value)`` calls ``checker.problem(...)`` once per problem; it sees a
+   missing key at its default and is skipped when there is none; a missing REQUIRED key is
+   "<key> is required" + ``required_hint``).
+2. An object key (``{a, b}``) or a list of objects gets its sub-keys as ``fields=(Setting(...),)``:
+   load maps their camelCase names to fields and names unknown ones (did-you-mean), fills their
+   defaults and requires the REQUIRED ones, then runs their checks (sub-keys arrive typed, inside
+   the JSON: their ``kind`` is not decoded). ``shape`` completes "<key> must be <shape>, got ..."
+   (generated if empty); ``unique=True`` on a list item's sub-key refuses two items sharing a value.
 3. Add the field to ``AppArgs`` (args.py; a TypedDict for sub-keys), run ``make readme`` and
    refresh components/schema.json (tests/component/test_schema.py); the drift tests say what is off.
 Then write the code that uses the value (app.py or a module under children/).
@@ -141,8 +145,10 @@ def with_defaults(args):
     filled = {**defaults(), **{name: value for name, value in args.items() if value is not None}}
     for setting in SETTINGS:
         value = filled.get(setting.field)
-        if setting.kind is list and setting.fields and isinstance(value, list):
+        if setting.fields and setting.kind is list and isinstance(value, list):
             filled[setting.field] = [_item_defaults(setting.fields, item) for item in value]
+        elif setting.fields and setting.kind is dict and isinstance(value, dict):
+            filled[setting.field] = _item_defaults(setting.fields, value)
     return filled
 
 

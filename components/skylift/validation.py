@@ -3,7 +3,8 @@
 import difflib
 from pathlib import Path
 
-from .settings import BY_FIELD, SETTINGS, Setting
+from . import settings
+from .settings import REQUIRED, Setting
 
 
 def validate(args, *, base_dir=".", key: str = "skylift", secret_keys=()) -> list:
@@ -14,9 +15,9 @@ def validate(args, *, base_dir=".", key: str = "skylift", secret_keys=()) -> lis
         return [f"{key}: the App arguments must be a map of settings, got {type(args).__name__}"]
     checker = Checker(args, Path(base_dir), key, set(secret_keys))
     for name in args:
-        if name not in BY_FIELD:
-            checker.problem(unknown(f"{key}:{name}", name, BY_FIELD, f"{key}:"))
-    for setting in SETTINGS:
+        if name not in settings.BY_FIELD:
+            checker.problem(unknown(f"{key}:{name}", name, settings.BY_FIELD, f"{key}:"))
+    for setting in settings.SETTINGS:
         checker.check(setting, checker.key(setting.field), checker.value(setting.field))
     return checker.problems
 
@@ -35,12 +36,12 @@ class Checker:
         self.problems.append(message)
 
     def key(self, field_name: str) -> str:
-        return f"{self.namespace}:{BY_FIELD[field_name].key}"
+        return f"{self.namespace}:{settings.BY_FIELD[field_name].key}"
 
     def value(self, field_name: str):
         value = self.args.get(field_name)
-        default = BY_FIELD[field_name].default
-        return default if value is None and isinstance(default, (str, int, dict, list)) else value
+        default = settings.BY_FIELD[field_name].default
+        return default if value is None and default is not REQUIRED else value
 
     def show(self, key: str, value) -> str:
         return "a secret value" if key in self.secret_keys else repr(value)
@@ -53,7 +54,7 @@ class Checker:
         if setting.fields and setting.kind is list:
             self.check_list(setting, key, value)
         elif setting.fields:
-            self.check_object(setting.fields, key, value, setting.shape)
+            self.check_object(setting.fields, key, value, setting.shape or _item_shape(setting.fields))
         if setting.check is not None:
             setting.check(self, key, value)
 
@@ -63,9 +64,10 @@ class Checker:
             return
         first_use = {sub.field: {} for sub in setting.fields if sub.unique}
         for index, item in enumerate(items):
-            self.check_object(setting.fields, f"{key}[{index}]", item, _item_shape(setting.fields), first_use)
+            self.check_object(setting.fields, f"{key}[{index}]", item, _item_shape(setting.fields),
+                              first_use, setting.key.removesuffix("s"))
 
-    def check_object(self, fields, key: str, value, shape: str, first_use=None):
+    def check_object(self, fields, key: str, value, shape: str, first_use=None, noun=""):
         if not isinstance(value, dict):
             self.problem(f"{key} must be {shape}, got {value!r}")
             return
@@ -81,13 +83,13 @@ class Checker:
             if sub_value is None:
                 continue
             before = len(self.problems)
-            sub.check(self, f"{key}.{sub.key}", sub_value)
+            if sub.check is not None:
+                sub.check(self, f"{key}.{sub.key}", sub_value)
             if sub.unique and len(self.problems) == before:
-                self.check_unique(sub, f"{key}.{sub.key}", sub_value, first_use[sub.field], key)
+                self.check_unique(sub, f"{key}.{sub.key}", sub_value, first_use[sub.field], key, noun)
 
-    def check_unique(self, sub: Setting, key: str, value, seen: dict, item_key: str):
+    def check_unique(self, sub: Setting, key: str, value, seen: dict, item_key: str, noun: str):
         if value in seen:
-            noun = key.rpartition(":")[2].split("[")[0].removesuffix("s")
             self.problem(f"{key} {value!r} is already the {sub.key} of {seen[value]}; "
                          f"{noun} {sub.key}s must be unique")
         else:
@@ -97,6 +99,8 @@ class Checker:
 def _item_shape(fields) -> str:
     required = [sub.key for sub in fields if sub.required]
     optional = [sub.key for sub in fields if not sub.required]
+    if not required:
+        return f"a map with any of {', '.join(optional)}"
     listed = ", ".join(required[:-1]) + f" and {required[-1]}" if len(required) > 1 else "".join(required)
     return f"a map with {listed}" + (f" ({', '.join(optional)} optional)" if optional else "")
 
