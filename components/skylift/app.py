@@ -18,10 +18,10 @@ import pulumi_aws as aws
 from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
+from .args import AppArgs, ScheduleArgs
 from .loading import checked
 from .naming import function_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
-from .args import AppArgs, ScheduleArgs
 
 HANDLER = "skylift_shim.handler"
 
