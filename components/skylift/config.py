@@ -20,10 +20,8 @@ from . import schedule as schedule_grammar
 from .args import AppArgs
 from .artifact import command_executable, elf_architecture, executable_path
 
-try:  # the shim owns the names of the variables it reads
-    from skylift_shim.settings import COMMAND, READY_PATH
-except ImportError:
-    COMMAND, READY_PATH = "SKYLIFT_COMMAND", "SKYLIFT_READY_PATH"
+# The shim owns its environment contract: the writer sits beside the reader in the shim package.
+from skylift_shim.environment import function_environment
 
 RUNTIMES = ("python3.12", "python3.13")
 ARCHITECTURES = ("auto", "arm64", "x86_64")
@@ -213,15 +211,6 @@ def from_pulumi(*, namespace: str | None = None, base_dir=None) -> AppArgs:
     if f"{prefix}environment" in secret_keys:
         args["environment"] = {name: pulumi.Output.secret(value) for name, value in args["environment"].items()}
     return args
-
-
-def function_environment(args: AppArgs) -> dict:
-    """The function's whole environment: the app's variables plus the shim's settings."""
-    environment = dict(args.get("environment") or {})
-    environment[COMMAND] = args["command"]
-    if args.get("readiness_path"):
-        environment[READY_PATH] = args["readiness_path"]
-    return dict(sorted(environment.items()))
 
 
 def resolve_architecture(args: AppArgs, *, base_dir=".") -> str:

@@ -9,13 +9,12 @@ whether any response byte arrived, which decides whether a request may be sent a
 import socket
 import time
 
-from .message import Request, Response
+from .message import IDEMPOTENT_METHODS, Request, Response
 
 # Never passed on: they describe one hop, not the message.
 HOP_BY_HOP = frozenset(
     [b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"te", b"trailer", b"upgrade"]
 )
-IDEMPOTENT = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
 _READ_CHUNK = 1024 * 1024
 _MAX_LINE = 65536
 _MAX_HEADERS = 500
@@ -72,7 +71,7 @@ class Relay:
                 return self._exchange(request, deadline, max_body)
             except _NothingReceived as error:
                 self.close()
-                if attempt == 2 or not (was_reused or request.method in IDEMPOTENT):
+                if attempt == 2 or not (was_reused or request.method in IDEMPOTENT_METHODS):
                     raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
             except Exception:
                 self.close()  # never keep a connection in an unknown state

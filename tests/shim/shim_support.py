@@ -9,7 +9,7 @@ from pathlib import Path
 
 from skylift_shim import main as shim
 from skylift_shim.child import Child
-from skylift_shim.settings import Settings, free_port
+from skylift_shim.environment import Settings, free_port
 
 HERE = Path(__file__).parent
 APP_SERVER = HERE / "app_server.py"

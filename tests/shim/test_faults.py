@@ -10,7 +10,7 @@ import pytest
 from shim_support import APP_SERVER, http_api_event, invoke, seen_by_app
 
 from skylift_shim import main as shim
-from skylift_shim.settings import SettingsError, from_environ
+from skylift_shim.environment import SettingsError, from_environ
 
 COMMAND = f"{sys.executable} {APP_SERVER}"
 TEXT = {"content-type": "text/plain; charset=utf-8"}
