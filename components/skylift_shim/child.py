@@ -8,9 +8,7 @@ that would add to every cold start.
 import os
 import time
 
-# $1 is the app directory; exec so the app replaces the shell and gets signals directly.
-_SCRIPT = 'cd -- "$1" && exec '
-
+from . import shell
 
 class StartError(Exception):
     """The app exited or did not become ready; the message says which."""
@@ -71,7 +69,7 @@ class Child:
         # does, and stop() can signal the app together with anything it forked.
         # stdin/stdout/stderr are inherited: output goes straight to CloudWatch, unbuffered by us.
         self.ready = False
-        pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", _SCRIPT + self.command, "skylift-app", self.cwd],
+        pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", shell.script(self.command), "skylift-app", self.cwd],
                              self.env, setpgroup=0)
         self.process = Process(pid)
 

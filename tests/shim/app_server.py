@@ -3,7 +3,8 @@
 Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), EXIT_AT_START (exit
 code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60), SINGLE_THREADED (one request
 at a time, as many simple servers do: a hung request blocks every later one), HITS_FILE (a line
-"METHOD target" appended for every request the app reads).
+"METHOD target" appended for every request the app reads), TERM_FILE (where the app writes
+"SIGTERM" when it gets one, before it exits).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
 /chunked, /until-close (body ended by closing), /drop (acts, then closes without answering),
 /in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
@@ -14,8 +15,10 @@ import base64
 import gzip
 import json
 import os
+import signal
 import sys
 import time
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -115,6 +118,9 @@ class App(BaseHTTPRequestHandler):
 
 
 def main():
+    if os.environ.get("TERM_FILE"):
+        signal.signal(signal.SIGTERM, lambda signum, frame: (Path(os.environ["TERM_FILE"]).write_text("SIGTERM"),
+                                                             os._exit(0)))
     time.sleep(float(os.environ.get("SLOW_START", "0")))
     if "EXIT_AT_START" in os.environ:
         sys.exit(int(os.environ["EXIT_AT_START"]))
