@@ -78,7 +78,8 @@ def _suffix(name: str) -> str:
     ({"schedules": TICK, "scheduleRetries": 3, "scheduleMaxEventAge": 59}, [
         "web:scheduleRetries must be an integer from 0 to 2 (retries), got 3",
         "web:scheduleMaxEventAge must be an integer from 60 to 21600 (s), got 59"]),
-    ({"scheduleRetries": 1}, ["web:scheduleRetries applies to schedule invocations, but web:schedules is empty"]),
+    ({"schedules": TICK, "scheduleRetries": "two"}, [
+        "web:scheduleRetries must be an integer from 0 to 2 (retries), got 'two'"]),
 ])
 def test_bad_schedule_retries_and_event_age(make_project, config, expected):
     assert problems(make_project, **config) == expected
@@ -176,6 +177,7 @@ def test_iam_authorization(make_project):
     ({"type": "jwt", "issuer": "http://auth", "audiences": []}, [
         "web:authorizer.issuer must be the https:// URL of the token issuer, got 'http://auth'",
         "web:authorizer.audiences must be a non-empty list of the accepted token audiences, got []"]),
+    ({"type": "jwt", "audiences": ["web"]}, ["web:authorizer.issuer is required by a jwt authorizer"]),
     ({"type": "iam", "issuer": "https://auth"}, [
         "web:authorizer.issuer is not a setting of an iam authorizer (allowed: type)"]),
 ])
@@ -202,9 +204,9 @@ def test_wildcard_permissions_are_refused_with_the_reason(make_project):
         {"actions": ["*"], "resources": ["arn:aws:s3:::b"]},
         {"actions": ["s3:*", "GetObject"], "resources": ["*"], "conditions": "x", "effect": "Deny"},
     ]) == [
+        "web:permissions[1].effect is not a known setting (known: actions, resources, conditions)",
         "web:permissions[0].actions: '*' grants every action, including ones AWS adds later; name the actions "
         "the app calls, e.g. s3:GetObject",
-        "web:permissions[1].effect is not a setting of a permission (allowed: actions, resources, conditions)",
         "web:permissions[1].actions: 's3:*' grants every action of s3, including ones AWS adds later; name the "
         "actions the app calls, e.g. s3:GetObject",
         "web:permissions[1].actions: 'GetObject' is not an IAM action (service:Action, e.g. s3:GetObject)",
@@ -234,10 +236,10 @@ def test_bad_option_values_all_at_once(make_project):
         "web:tracing must be true or false, got 'yes'",
         "web:kmsKeyArn must be the ARN of a symmetric customer-managed KMS key, "
         "arn:aws:kms:<region>:<account>:key/<id>, got 'alias/web'",
+        "web:vpc.securityGroupIds is required",
+        "web:vpc.subnetIds must be a list of 1 to 16 ids like subnet-0123456789abcdef0, got 'subnet-1'",
         "web:codeSigningConfigArn must be the ARN of a Lambda code signing config, "
         "arn:aws:lambda:<region>:<account>:code-signing-config:csc-<17 characters>, got 'csc-1'",
-        "web:vpc.subnetIds must be a list of 1 to 16 ids like subnet-0123456789abcdef0, got 'subnet-1'",
-        "web:vpc.securityGroupIds must be a list of 1 to 5 ids like sg-0123456789abcdef0, got None",
         "web:policyArns[1] names the policy A again (also web:policyArns[0])",
         "web:policyArns[2] must be an IAM managed policy ARN like arn:aws:iam::123456789012:policy/app-data, "
         "got 'A'",

@@ -9,7 +9,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..security_settings import SCHEDULE_RETRIES_DEFAULT
+from ..settings import SCHEDULE_RETRIES_DEFAULT
 
 # SQS keeps a message at most 14 days: the longest time to notice and replay a failed run.
 RETENTION_SECONDS = 14 * 24 * 60 * 60

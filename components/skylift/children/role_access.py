@@ -6,7 +6,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..security_settings import policy_name
+from ..security_checks import policy_name
 
 
 def network_arn_prefix(vpc) -> Optional[pulumi.Output[str]]:
