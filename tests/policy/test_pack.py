@@ -76,3 +76,19 @@ def every_option(tmp_path_factory):
     (project / "Pulumi.yaml").write_text(yaml.safe_dump({"name": "web", "runtime": "python"}))
     (project / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": EVERY_OPTION}))
     return stack_resources(project, "production")
+
+
+def test_the_pack_allows_star_resources_for_exactly_the_actions_skylift_puts_on_star():
+    from skylift import policies
+
+    import skylift_policies
+
+    everything = policies.function_policy(
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/web", tracing=True,
+        dead_letter_queue_arn="arn:aws:sqs:eu-west-1:123456789012:q",
+        kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/k", network_arn_prefix="arn:aws:ec2:eu-west-1:123456789012",
+        vpc={"subnet_ids": ["subnet-0a1b2c3d"], "security_group_ids": ["sg-0a1b2c3d"]},
+        permissions=[{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}])
+    on_star = {action for statement in everything["Statement"] if statement["Resource"] == "*"
+               for action in statement["Action"]}
+    assert on_star == skylift_policies.STAR_ONLY_ACTIONS
