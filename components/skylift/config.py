@@ -76,7 +76,7 @@ KEYS = {
 }
 FIELD_KEYS = {field_name: key for key, (field_name, _) in KEYS.items()}
 THROTTLE_KEYS = {"burstLimit": "burst_limit", "rateLimit": "rate_limit"}
-SCHEDULE_KEYS = ("name", "schedule", "path", "method", "body")
+SCHEDULE_KEYS = ("name", "schedule", "path", "method", "body", "public")
 
 
 class ConfigError(ValueError):
@@ -421,6 +421,9 @@ class _Validator:
                 self.found.append(f"{item_key}.method must be one of {', '.join(HTTP_METHODS)}, got {method!r}")
             if "body" in item and not isinstance(item["body"], str):
                 self.found.append(f"{item_key}.body must be a string (the request body), got {item['body']!r}")
+            if "public" in item and not isinstance(item["public"], bool):
+                self.found.append(f"{item_key}.public must be true or false (true lets HTTP clients request "
+                                  f"the schedule's path too), got {item['public']!r}")
 
     def check_path(self, key, path):
         if path is not None and (not isinstance(path, str) or not path.startswith("/")):

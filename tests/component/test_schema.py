@@ -45,7 +45,7 @@ def test_schema_describes_the_app():
     }
     assert app["inputProperties"]["schedules"]["items"]["$ref"] == "#/types/skylift:index:ScheduleArgs"
     assert set(schema["types"]["skylift:index:ScheduleArgs"]["properties"]) == {"name", "schedule", "path", "method",
-                                                                              "body"}
+                                                                              "body", "public"}
     assert set(app["properties"]) == set(app["required"]) == {
         "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
 
