@@ -296,7 +296,7 @@ SCHEDULE_MESSAGES = [
     ({"path": "/x"},
      ["skylift:schedules[0].name is required", "skylift:schedules[0].schedule is required"]),
     ("rate(5 minutes)",
-     ["skylift:schedules[0] must be a map with name, schedule and path (method, body optional), got 'rate(5 minutes)'"]),
+     ["skylift:schedules[0] must be a map with name, schedule and path (method, body, public optional), got 'rate(5 minutes)'"]),
 ]
 
 
@@ -313,12 +313,12 @@ def test_duplicate_schedule_names(project):
 
 def test_schedules_not_a_list(project):
     assert problems_of(project, schedules={"name": "x"}) == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got {'name': 'x'}"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got {'name': 'x'}"]
 
 
 def test_malformed_json_string_is_reported_not_crashed(project):
     assert problems_of(project, schedules='[{"name": ') == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got '[{\"name\": '"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got '[{\"name\": '"]
 
 
 @pytest.mark.parametrize("key,hint", [
