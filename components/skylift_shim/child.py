@@ -195,9 +195,9 @@ def port_free(port: int) -> bool:
 
 
 def read_answer(sock) -> bytes:
-    """Read the app's whole answer and return its head. The body is drained to its Content-Length, else
-    to the close the probe asked for: hanging up earlier makes the app's later writes fail, which many
-    apps log as an error on every cold start."""
+    """Read the app's whole answer and return its head. The body is drained to its Content-Length, its
+    last chunk, or the close the probe asked for: hanging up earlier makes the app's later writes fail,
+    which many apps log as an error on every cold start."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
@@ -205,14 +205,20 @@ def read_answer(sock) -> bytes:
             return data
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = None
+    fields = {}
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length" and value.strip().isdigit():
-            length = int(value)
-    while length is None or len(body) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        body += chunk
+        fields[name.strip().lower()] = value.strip().lower()
+    length = int(fields[b"content-length"]) if fields.get(b"content-length", b"").isdigit() else None
+    if head[9:12] in (b"204", b"304"):
+        length = 0  # no body, whatever the headers say
+    chunked = b"chunked" in fields.get(b"transfer-encoding", b"")
+    try:
+        while not (len(body) >= length if length is not None else chunked and body.endswith(b"0\r\n\r\n")):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+    except TimeoutError:
+        pass  # the head said what we need; an app slow to end its body is still ready
     return head

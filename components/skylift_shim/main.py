@@ -9,11 +9,11 @@ import time
 
 from . import log
 from .child import Child, StartError
+from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
 from .events.common import route_key
 from .message import Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
-from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
 SAFETY_MARGIN = 0.25
@@ -83,7 +83,7 @@ def invoke(event, request_id: str, deadline: float, *, started: float | None = N
             reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
             log.log("error", "malformed event", source=source.NAME, reason=str(reason))
             return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
-        if source in HTTP_SOURCES and route_key(request.target) in state.private_routes:
+        if state.private_routes and source in HTTP_SOURCES and route_key(request.target) in state.private_routes:
             # A schedule's path: only the shim calls it, or any client could pose as the schedule.
             log.log("info", "private path requested over HTTP: 404", method=request.method, target=request.target)
             response = error_response(404, "Not Found")
