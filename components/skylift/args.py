@@ -24,6 +24,8 @@ class ScheduleArgs(TypedDict, total=False):
     """HTTP method of that request (default POST)."""
     body: str
     """Optional request body."""
+    public: bool
+    """If true, HTTP clients may request the path too; by default only the schedule may (others get 404)."""
 
 
 class ThrottleArgs(TypedDict, total=False):

@@ -92,6 +92,8 @@ SCHEDULE = (
     Setting("method", "method", str, "HTTP method of that request", SCHEDULE_METHOD_DEFAULT,
             check=checks.one_of(HTTP_METHODS)),
     Setting("body", "body", str, "request body", check=checks.request_body),
+    Setting("public", "public", bool, "if true, HTTP clients may request the path too (by default they get 404)",
+            check=checks.boolean(" (true lets HTTP clients request the schedule's path too)")),
 )
 
 VPC = (
@@ -140,9 +142,11 @@ SETTINGS = (
             14, check=checks.one_of_days(LOG_RETENTION_DAYS)),
     Setting("schedules", "schedules", list,
             "list of `{fields}`: `schedule` is `rate(5 minutes)` or `cron(0 12 * * ? *)` (UTC), "
-            f"`method` defaults to `{SCHEDULE_METHOD_DEFAULT}`", [], fields=SCHEDULE),
+            f"`method` defaults to `{SCHEDULE_METHOD_DEFAULT}`; the `path` is private (404 to HTTP clients) "
+            "unless `public: true`", [], fields=SCHEDULE),
     Setting("readinessPath", "readiness_path", str,
-            "if set, the app is ready when `GET` on it answers; else when its port accepts", check=checks.path),
+            "if set, the app is ready when `GET` on it answers; else when its port accepts. Set it for gunicorn "
+            "and other servers that listen before they load the app", check=checks.path),
     Setting("throttle", "throttle", dict, "`{fields}` of the HTTP API stage", fields=THROTTLE,
             shape="a map with burstLimit and rateLimit"),
     Setting("reservedConcurrency", "reserved_concurrency", int, "reserved concurrent executions",

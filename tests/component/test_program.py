@@ -78,6 +78,7 @@ def test_function(run):
                 **values["environment"],
                 "SKYLIFT_COMMAND": "./server.py",
                 "SKYLIFT_READY_PATH": values["readinessPath"],
+                "SKYLIFT_PRIVATE_PATHS": "/tasks/refresh",  # the schedule's path: not for HTTP clients
             }
         },
         "tags": values["tags"],

@@ -285,16 +285,19 @@ SCHEDULE_MESSAGES = [
      ["skylift:schedules[0].method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got 'FETCH'"]),
     ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "body": {"a": 1}},
      ["skylift:schedules[0].body must be a string (the request body), got {'a': 1}"]),
+    ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "public": "yes"},
+     ["skylift:schedules[0].public must be true or false (true lets HTTP clients request the schedule's path too), "
+      "got 'yes'"]),
     ({"name": "re fresh", "schedule": "rate(5 minutes)", "path": "/x"},
      ["skylift:schedules[0].name must be 1 to 64 letters, digits, '.', '-' or '_' (it becomes part of the "
       "EventBridge rule name), got 're fresh'"]),
     ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "methd": "GET"},
      ["skylift:schedules[0].methd is not a known setting; did you mean method? "
-      "(known: name, schedule, path, method, body)"]),
+      "(known: name, schedule, path, method, body, public)"]),
     ({"path": "/x"},
      ["skylift:schedules[0].name is required", "skylift:schedules[0].schedule is required"]),
     ("rate(5 minutes)",
-     ["skylift:schedules[0] must be a map with name, schedule and path (method, body optional), got 'rate(5 minutes)'"]),
+     ["skylift:schedules[0] must be a map with name, schedule and path (method, body, public optional), got 'rate(5 minutes)'"]),
 ]
 
 
@@ -311,12 +314,12 @@ def test_duplicate_schedule_names(project):
 
 def test_schedules_not_a_list(project):
     assert problems_of(project, schedules={"name": "x"}) == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got {'name': 'x'}"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got {'name': 'x'}"]
 
 
 def test_malformed_json_string_is_reported_not_crashed(project):
     assert problems_of(project, schedules='[{"name": ') == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got '[{\"name\": '"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got '[{\"name\": '"]
 
 
 @pytest.mark.parametrize("key,hint", [
