@@ -1,5 +1,6 @@
 """AWS's Runtime Interface Emulator running a handler as AWS's python base images do; reusable by any suite.
 
+    task_root = unpack(built_zip, tmp_path / "task")   # modes and file times kept, as Lambda does
     with Emulator(task_root, {"SKYLIFT_COMMAND": "python3 app.py"}) as emulator:
         answer = emulator.invoke(event)          # Invoked(status, headers, body)
 
@@ -14,7 +15,6 @@ above this repository (`find_rie()`: None when neither exists; tests skip with `
 invocation at a time: a second concurrent invoke crashes it (upstream issue #97).
 """
 
-import calendar
 import functools
 import importlib.metadata
 import json
@@ -27,9 +27,10 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from skylift.local.project import unpack  # noqa: F401  (as Lambda unpacks: modes and times)
 
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 RIE_RELATIVE = Path("shared/tools/aws-lambda-rie/aws-lambda-rie")
@@ -65,21 +66,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def unpack(zip_path: Path, task_root: Path) -> Path:
-    """Extract as Lambda does, keeping each entry's Unix mode and time (ZipFile.extractall drops both)."""
-    task_root.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(zip_path) as archive:
-        for info in archive.infolist():
-            target = Path(archive.extract(info, task_root))
-            mode = info.external_attr >> 16
-            if mode and not info.is_dir():
-                os.chmod(target, mode & 0o7777)
-            # Zip times carry no zone; skylift writes them in UTC, and Lambda's clock is UTC.
-            stamp = calendar.timegm(info.date_time + (0, 0, 0))
-            os.utime(target, (stamp, stamp))
-    return task_root
 
 
 def runtime_folder(parent: Path) -> Path:
