@@ -68,6 +68,8 @@ class App(pulumi.ComponentResource):
         settings = _validated(args, base_dir=base_dir, name=name)
         zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
+        for warning in zip_.warnings:
+            pulumi.log.warn(warning, resource=self)
 
         self._name = name
         self._function_name = _function_name(pulumi.get_project(), name, pulumi.get_stack())
