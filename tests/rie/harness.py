@@ -89,7 +89,7 @@ def can_mount_read_only() -> bool:
     """Whether a private read-only bind mount works here (root and unshare(1) with mount namespaces)."""
     probe = tempfile.mkdtemp(prefix="skylift-rie-probe-")
     try:
-        script = f'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && ! touch "$0/x" 2>/dev/null'
+        script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && ! touch "$0/x" 2>/dev/null'
         outcome = subprocess.run(["unshare", "-m", "sh", "-c", script, probe], capture_output=True, timeout=10)
         return outcome.returncode == 0
     except (OSError, subprocess.SubprocessError):

@@ -18,14 +18,16 @@ APPS = Path(__file__).parent / "apps"
 
 
 def serve(command: str, *, cwd: Path = APPS, ready_path: str | None = None, start_timeout: float = 20.0,
-          **env) -> int:
-    """Configure the shim for `command` (run by /bin/sh with PORT), wait until it is ready; its port."""
+          wait: bool = True, log_level: str = "error", **env) -> int:
+    """Configure the shim for `command` (run by /bin/sh with PORT) and, if `wait`, start it and wait until
+    it is ready (else the first invocation starts it); its port."""
     settings = Settings(command=command, app_dir=str(cwd), port=free_port(), ready_path=ready_path,
-                        start_timeout=start_timeout, events_path="/events", log_level="error")
+                        start_timeout=start_timeout, events_path="/events", log_level=log_level)
     child = Child(command, cwd=str(cwd), port=settings.port, ready_path=ready_path, env={**os.environ, **env})
     shim.configure(settings, child)
-    child.start()
-    child.wait_ready(start_timeout)
+    if wait:
+        child.start()
+        child.wait_ready(start_timeout)
     return settings.port
 
 

@@ -5,7 +5,6 @@ Marked xfail(strict) where the fix is on branch `shim`: the coordinator removes 
 """
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -16,8 +15,6 @@ from compare import FORMATS, Context, Request, event_for
 from conftest import APPS, serve
 from skylift_shim import handler
 from skylift_shim import main as shim
-from skylift_shim.child import Child
-from skylift_shim.settings import Settings, free_port
 
 ECHO_APP = Path(__file__).resolve().parents[1] / "shim" / "app_server.py"
 STDLIB_APP = f"{sys.executable} stdlib_app.py"
@@ -33,13 +30,6 @@ def stopped():
 
 def invoke(request: Request, fmt: str = "http-api-v2", seconds: float = 20.0) -> dict:
     return handler(event_for(fmt, request), Context(seconds))
-
-
-def configure_only(command: str, cwd: Path = APPS, **env) -> None:
-    """The shim set up for `command` without waiting for it: the first invocation starts it."""
-    settings = Settings(command=command, app_dir=str(cwd), port=free_port(), ready_path=None, start_timeout=5.0,
-                        events_path="/events", log_level="info")
-    shim.configure(settings, Child(command, cwd=str(cwd), port=settings.port, env={**os.environ, **env}))
 
 
 def alive(pid: int) -> bool:
@@ -74,7 +64,7 @@ def test_after_a_504_the_restarted_pre_fork_app_answers_not_the_dying_worker(sto
     (f"cd apps && GREETING=there {STDLIB_APP}", APPS.parent, {"greeting": "there", "cwd": str(APPS)}),
 ])
 def test_any_shell_command_line_starts_the_app_and_stop_reaches_it(stopped, command, cwd, expected):
-    configure_only(command, cwd)
+    serve(command, cwd=cwd, wait=False)
     result = invoke(Request("GET", "/"))
     assert result["statusCode"] == 200, result["body"]
     answer = json.loads(result["body"])
@@ -96,7 +86,7 @@ def test_the_readiness_probe_reads_the_whole_answer_so_the_app_logs_no_traceback
 
 @pytest.mark.xfail(strict=True, reason="issue 8 item 4: fixed on branch shim")
 def test_a_slow_app_is_reported_not_ready_every_2_seconds(stopped, capfd):
-    configure_only(f"{sys.executable} {ECHO_APP}", SLOW_START="2.5")
+    serve(f"{sys.executable} {ECHO_APP}", wait=False, log_level="info", SLOW_START="2.5")
     assert invoke(Request("GET", "/"))["statusCode"] == 200
     logged = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
     assert [line["message"] for line in logged if "not ready after" in line["message"]], logged
