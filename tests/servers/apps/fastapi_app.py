@@ -39,7 +39,7 @@ async def cookies():
     return response
 
 
-@app.get("/binary")
+@app.api_route("/binary", methods=["GET", "HEAD"])
 async def binary():
     return Response(bytes(range(256)) * 4, media_type="application/octet-stream")
 
