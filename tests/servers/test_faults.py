@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from compare import FORMATS, Context, Request, event_for
+from servers_compare import FORMATS, Context, Request, event_for
 
-from conftest import APPS, serve
+from servers_support import APPS, serve
 from skylift_shim import handler
 from skylift_shim import main as shim
 

@@ -10,7 +10,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-from compare import FORMATS, Request, compare, send
+from servers_compare import FORMATS, Request, compare, send
 
 from skylift import artifact
 from skylift.local.project import unpack

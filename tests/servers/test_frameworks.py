@@ -5,10 +5,10 @@ import shutil
 import sys
 
 import pytest
-from cases import FRAMEWORK_CASES
-from compare import FORMATS, compare
+from servers_cases import FRAMEWORK_CASES
+from servers_compare import FORMATS, compare
 
-from conftest import APPS
+from servers_support import APPS
 
 GUNICORN = f"{sys.executable} -m gunicorn --bind 127.0.0.1:$PORT --no-control-socket"
 SERVERS = {

@@ -1,6 +1,6 @@
 """The requests every framework server answers (apps/ implement the same routes), and the file-server ones."""
 
-from compare import Request
+from servers_compare import Request
 
 UPLOAD = bytes(range(256)) * (3 * 1024 * 1024 // 256)  # 3 MB, every byte value
 
