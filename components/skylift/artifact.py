@@ -17,6 +17,7 @@ from pathlib import Path
 
 import skylift_shim
 
+from .errors import ArtifactError
 from .file_times import EntryTimes, FileTimesError, entry_times
 
 # Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
@@ -29,10 +30,6 @@ ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
 BUILD_TIMEOUT_SECONDS = 900
 BUILD_OUTPUT_TAIL_LINES = 20
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
-
-
-class ArtifactError(Exception):
-    """The zip cannot be built (build hook failed, too large, ...)."""
 
 
 @dataclass(frozen=True)

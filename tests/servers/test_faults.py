@@ -1,7 +1,8 @@
 """Faults real servers meet on Lambda (issue 8, items 1-5): no replayed POST, a clean restart of a pre-fork
 server, shell command lines, a readiness probe that reads the whole answer, no spoofed X-Skylift-* headers.
 
-Marked xfail(strict) where the fix is on branch `shim`: the coordinator removes the marks after merging it.
+Items 4 and 5 are marked xfail(strict) while their fix is only on branch `shim`: the coordinator removes
+the marks after merging it.
 """
 
 import json
@@ -39,7 +40,6 @@ def alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 1: fixed on branch shim")
 def test_a_post_that_kills_its_worker_runs_once_and_answers_502(stopped, tmp_path):
     ran = tmp_path / "ran.log"
     serve(GUNICORN_GTHREAD, ready_path="/nothing", CRASH_LOG=str(ran))
@@ -48,7 +48,6 @@ def test_a_post_that_kills_its_worker_runs_once_and_answers_502(stopped, tmp_pat
     assert (result["statusCode"], ran.read_text()) == (502, "ran\n")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 2: fixed on branch shim")
 def test_after_a_504_the_restarted_pre_fork_app_answers_not_the_dying_worker(stopped):
     serve(STDLIB_APP, PREFORK_LINGER="1.5")
     old_worker = json.loads(invoke(Request("GET", "/"))["body"])["pid"]
@@ -58,7 +57,6 @@ def test_after_a_504_the_restarted_pre_fork_app_answers_not_the_dying_worker(sto
     assert json.loads(result["body"])["pid"] != old_worker
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 item 3: fixed on branch shim")
 @pytest.mark.parametrize("command, cwd, expected", [
     (f"GREETING=hi {STDLIB_APP}", APPS, {"greeting": "hi", "cwd": str(APPS)}),
     (f"cd apps && GREETING=there {STDLIB_APP}", APPS.parent, {"greeting": "there", "cwd": str(APPS)}),
