@@ -27,6 +27,7 @@ COMMAND = "python3 app_server.py"
 HTTP_API_FIXTURES = sorted(path.name for path in EVENTS.glob("*.json")
                            if '"version": "2.0"' in path.read_text() and "lambda-url" not in path.read_text())
 INVOKE_ID = re.compile(r"INVOKE START\(requestId: ([0-9a-f-]+)\)")
+REPORT = re.compile(r"^REPORT RequestId: \S+\s+(?:Init Duration: [\d.]+ ms\s+)?Duration: ([\d.]+) ms", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -107,15 +108,16 @@ def http_event(path: str) -> dict:
     return event
 
 
-def test_hanging_app_answers_504_before_the_deadline_and_the_next_invoke_works(emulator):
-    started = time.monotonic()
-    result = emulator.invoke(http_event("/hang")).json()
-    took = time.monotonic() - started
+def test_hanging_app_answers_504_before_the_deadline_and_the_next_invoke_works(fresh):
+    running = fresh()
+    result = running.invoke(http_event("/hang")).json()
     assert result["statusCode"] == 504, result
     assert result["body"] == ("skylift: the app did not answer in time: no response before the function's deadline "
                               "(minus 0.25 s to answer); the app will be restarted on the next invocation\n")
-    assert took < 2.0, f"the 504 came {took:.2f} s after the invoke, past the 2 s timeout"
-    assert emulator.invoke(http_event("/after")).json()["statusCode"] == 200
+    # The emulator's own account of the invocation: done, in less than the function's 2 s timeout.
+    report = REPORT.search(running.output())
+    assert report and float(report.group(1)) < 2000, running.output()
+    assert running.invoke(http_event("/after")).json()["statusCode"] == 200
 
 
 def test_crash_answers_502_then_the_app_is_restarted(emulator):
