@@ -15,6 +15,7 @@ from servers_compare import FORMATS, Context, Request, event_for
 
 from servers_support import APPS, serve
 from skylift_shim import handler
+from skylift_shim.events.schedule import schedule_input
 from skylift_shim import main as shim
 
 ECHO_APP = Path(__file__).resolve().parents[1] / "shim" / "app_server.py"
@@ -92,14 +93,25 @@ def test_a_slow_app_is_reported_not_ready_every_2_seconds(stopped, capfd):
 
 @pytest.fixture(scope="module")
 def echo_port(started):
-    return started(f"{sys.executable} {ECHO_APP}")
+    # As the component sets it for a schedule on /tasks/refresh that is not `public`.
+    return started(f"{sys.executable} {ECHO_APP}", SKYLIFT_PRIVATE_PATHS="/tasks/refresh")
 
 
 @pytest.mark.xfail(strict=True, reason="issue 8 item 5a: fixed on branch shim")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_client_sent_x_skylift_headers_never_reach_the_app(echo_port, fmt):
-    spoofed = Request("POST", "/tasks/refresh", (("X-Skylift-Schedule", "refresh"), ("x-skylift-anything", "1"),
+    spoofed = Request("POST", "/tasks/other", (("X-Skylift-Schedule", "refresh"), ("x-skylift-anything", "1"),
                                                   ("X-Test", "kept")), b"")
     seen = json.loads(invoke(spoofed, fmt)["body"])
     names = [name.lower() for name, _ in seen["headers"]]
     assert "x-test" in names and [name for name in names if name.startswith("x-skylift")] == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8 item 5b: fixed on branch shim")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_private_schedule_path_is_404_over_http_but_its_schedule_reaches_the_app(echo_port, fmt):
+    result = invoke(Request("POST", "/tasks/refresh?x=1", (("X-Test", "1"),), b"{}"), fmt)
+    assert result["statusCode"] == 404, result["body"]
+    assert invoke(Request("POST", "/tasks/other"), fmt)["statusCode"] == 200
+    scheduled = handler(schedule_input("refresh", "POST", "/tasks/refresh", None), Context())
+    assert (scheduled["statusCode"], json.loads(scheduled["body"])["target"]) == (200, "/tasks/refresh")
