@@ -37,6 +37,11 @@ def expected_children(name: str, schedule_names=()) -> set:
         ("aws:apigatewayv2/stage:Stage", f"{name}-stage"),
         ("aws:lambda/permission:Permission", f"{name}-api-permission"),
     }
+    if schedule_names:
+        expected |= {
+            ("aws:sqs/queue:Queue", f"{name}-dead-letters"),
+            ("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", f"{name}-invoke-config"),
+        }
     for schedule in schedule_names:
         expected |= {
             ("aws:cloudwatch/eventRule:EventRule", f"{name}-schedule-{schedule}"),
@@ -47,12 +52,14 @@ def expected_children(name: str, schedule_names=()) -> set:
 
 
 @pytest.fixture
-def make_project(tmp_path):
+def make_project(tmp_path, monkeypatch):
     """A copy of the real program and example app under another project name, with the given stack config.
 
     ``make_project({"command": "./server.py", ...})`` writes Pulumi.test.yaml with those keys in the
     project's namespace (keys with a colon are written as they are) and returns the project folder.
+    The copy is outside git: SOURCE_DATE_EPOCH dates its zip's files, as it would in a release build.
     """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
     def make(config: dict, *, project: str = "web", main: str | None = None) -> Path:
         folder = tmp_path / project
