@@ -157,3 +157,12 @@ def test_sigterm_to_the_runtime_stops_the_app(fresh):
     while (set(app) | {runtime}) & set(running.session_pids()) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not (set(app) | {runtime}) & set(running.session_pids()), running.output()
+
+
+def test_an_exec_wrapper_starts_the_runtime_as_on_lambda(fresh, tmp_path):
+    wrapper = tmp_path / "wrapper"
+    wrapper.write_text('#!/bin/sh\necho "wrapper: $# arguments, handler $5" >&2\nexec "$@"\n')
+    wrapper.chmod(0o755)
+    running = fresh(AWS_LAMBDA_EXEC_WRAPPER=str(wrapper))
+    assert running.invoke(http_event("/")).json()["statusCode"] == 200
+    assert "wrapper: 5 arguments, handler skylift_shim.handler\n" in running.output()
