@@ -73,6 +73,8 @@ class App(pulumi.ComponentResource):
         settings = checked(args, base_dir=base_dir, key=name)
         zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
+        for warning in zip_.warnings:
+            pulumi.log.warn(warning, resource=self)
 
         self._name = name
         self._function_name = function_name(pulumi.get_project(), name, pulumi.get_stack())

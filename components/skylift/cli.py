@@ -118,6 +118,8 @@ def build(ctx, stack):
 
     stack_config = _load(ctx, stack)
     built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"path: {built.path}")
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")

@@ -52,12 +52,14 @@ def expected_children(name: str, schedule_names=()) -> set:
 
 
 @pytest.fixture
-def make_project(tmp_path):
+def make_project(tmp_path, monkeypatch):
     """A copy of the real program and example app under another project name, with the given stack config.
 
     ``make_project({"command": "./server.py", ...})`` writes Pulumi.test.yaml with those keys in the
     project's namespace (keys with a colon are written as they are) and returns the project folder.
+    The copy is outside git: SOURCE_DATE_EPOCH dates its zip's files, as it would in a release build.
     """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
     def make(config: dict, *, project: str = "web", main: str | None = None) -> Path:
         folder = tmp_path / project

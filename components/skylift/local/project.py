@@ -1,5 +1,6 @@
 """A project's stack, built and unpacked as Lambda would receive it, and the environment Lambda gives it."""
 
+import calendar
 import os
 import platform
 import stat
@@ -33,7 +34,8 @@ def host_architecture() -> str:
 
 
 def unpack(zip_path: Path, task_root: Path) -> Path:
-    """Extract as Lambda does, keeping each entry's Unix mode (ZipFile.extractall drops it)."""
+    """Extract as Lambda does, keeping each entry's Unix mode and time (ZipFile.extractall drops both):
+    static-file servers answer Last-Modified from the file times."""
     task_root.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
@@ -41,6 +43,9 @@ def unpack(zip_path: Path, task_root: Path) -> Path:
             mode = info.external_attr >> 16
             if mode and not info.is_dir():
                 os.chmod(target, stat.S_IMODE(mode))
+            # A zip time has no zone: skylift writes UTC, and Lambda's clock is UTC.
+            stamp = calendar.timegm(info.date_time + (0, 0, 0))
+            os.utime(target, (stamp, stamp))
     return task_root
 
 
