@@ -4,7 +4,8 @@ One ComponentResource (type token ``skylift:index:App``) whose children are all
 parented to it and named from its name: IAM role and policy, log groups, the
 function running ``skylift_shim.handler`` over the app's zip, the HTTP API
 (integration, route, stage, invoke permission) and one EventBridge rule,
-target and permission per schedule. Arguments are validated before the first
+target and permission per schedule, all invoking the `live` alias of the
+version each deploy publishes. Arguments are validated before the first
 child is registered, so a bad value never leaves half an app behind.
 """
 
@@ -20,6 +21,7 @@ from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
+from .children.live_alias import live_alias
 
 HANDLER = "skylift_shim.handler"
 
@@ -55,6 +57,10 @@ class App(pulumi.ComponentResource):
     """The HTTP API's base URL."""
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
+    live_version: pulumi.Output[str]
+    """The function version the `live` alias points at (published by the last deploy)."""
+    alias_arn: pulumi.Output[str]
+    """ARN of the `live` alias: what every caller of the function invokes."""
     log_group_name: pulumi.Output[str]
     """CloudWatch log group of the function (the app's stdout and stderr)."""
     api_id: pulumi.Output[str]
@@ -77,12 +83,15 @@ class App(pulumi.ComponentResource):
         log_group = self._log_group("logs", f"/aws/lambda/{self._function_name}", settings)
         policy = self._log_policy(role, log_group)
         function = self._function(settings, zip_, role, [log_group, policy])
-        api = self._http_api(function, settings)
-        rules = [self._schedule(schedule, function) for schedule in settings.get("schedules") or ()]
+        alias = live_alias(self, name, function)
+        api = self._http_api(alias, settings)
+        rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
 
         self.url = api.api_endpoint
         self.function_name = function.name
         self.function_arn = function.arn
+        self.live_version = alias.function_version
+        self.alias_arn = alias.arn
         self.log_group_name = log_group.name
         self.api_id = api.id
         self.role_arn = role.arn
@@ -92,6 +101,8 @@ class App(pulumi.ComponentResource):
                 "url": self.url,
                 "function_name": self.function_name,
                 "function_arn": self.function_arn,
+                "live_version": self.live_version,
+                "alias_arn": self.alias_arn,
                 "log_group_name": self.log_group_name,
                 "api_id": self.api_id,
                 "role_arn": self.role_arn,
@@ -149,6 +160,7 @@ class App(pulumi.ComponentResource):
                 variables=pulumi.Output.from_input(config.function_environment(settings)),
             ),
             reserved_concurrent_executions=None if reserved is None else int(reserved),
+            publish=True,
             code=pulumi.FileArchive(str(zip_.path)),
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
@@ -156,14 +168,14 @@ class App(pulumi.ComponentResource):
             opts=self._child(depends_on=depends_on),
         )
 
-    def _http_api(self, function: aws.lambda_.Function, settings):
+    def _http_api(self, alias: aws.lambda_.Alias, settings):
         name = self._name
         api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child())
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
             integration_type="AWS_PROXY",
-            integration_uri=function.invoke_arn,
+            integration_uri=alias.invoke_arn,
             integration_method="POST",
             # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
             payload_format_version="2.0",
@@ -193,12 +205,12 @@ class App(pulumi.ComponentResource):
         )
         # Any stage, any method, any path of this API, and of no other.
         self._invoke_permission(
-            f"{name}-api-permission", function, "apigateway.amazonaws.com",
+            f"{name}-api-permission", alias, "apigateway.amazonaws.com",
             api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
         )
         return api
 
-    def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
+    def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
         method = schedule.get("method") or config.SCHEDULE_METHOD_DEFAULT
         rule = aws.cloudwatch.EventRule(
@@ -212,18 +224,20 @@ class App(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(
             f"{child}-target",
             rule=rule.name,
-            arn=function.arn,
+            arn=alias.arn,
             input=json.dumps(request, sort_keys=True),
             opts=self._child(),
         )
-        self._invoke_permission(f"{child}-permission", function, "events.amazonaws.com", rule.arn)
+        self._invoke_permission(f"{child}-permission", alias, "events.amazonaws.com", rule.arn)
         return rule
 
-    def _invoke_permission(self, child: str, function, principal: str, source_arn) -> aws.lambda_.Permission:
+    def _invoke_permission(self, child: str, alias: aws.lambda_.Alias, principal: str, source_arn):
         return aws.lambda_.Permission(
             child,
             action="lambda:InvokeFunction",
-            function=function.name,
+            function=alias.function_name,
+            # Callers may invoke the alias only, not $LATEST or a version by number.
+            qualifier=alias.name,
             principal=principal,
             source_arn=source_arn,
             opts=self._child(),

@@ -30,6 +30,7 @@ def expected_children(name: str, schedule_names=()) -> set:
         ("aws:iam/rolePolicy:RolePolicy", f"{name}-role-policy"),
         ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"),
         ("aws:lambda/function:Function", f"{name}-function"),
+        ("aws:lambda/alias:Alias", f"{name}-alias"),
         ("aws:apigatewayv2/api:Api", f"{name}-api"),
         ("aws:apigatewayv2/integration:Integration", f"{name}-integration"),
         ("aws:apigatewayv2/route:Route", f"{name}-route"),

@@ -64,6 +64,7 @@ def test_function(run):
         "runtime": "python3.13",
         "handler": "skylift_shim.handler",
         "architectures": ["arm64"],
+        "publish": True,
         "memorySize": values["memory"],
         "timeout": values["timeout"],
         "ephemeralStorage": {"size": 512},
@@ -96,12 +97,12 @@ def test_http_api(run):
     assert api.inputs == {"protocolType": "HTTP", "tags": values["tags"]}
     api_id = result.outputs["api_id"]
     integration = result.get("aws:apigatewayv2/integration:Integration", "skylift-integration")
-    function_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}"
+    alias_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live"
     assert integration.inputs == {
         "apiId": api_id,
         "integrationType": "AWS_PROXY",
         "integrationMethod": "POST",
-        "integrationUri": f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+        "integrationUri": f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{alias_arn}/invocations",
         "payloadFormatVersion": "2.0",
         "timeoutMilliseconds": (values["timeout"] + 1) * 1000,
     }
@@ -132,6 +133,7 @@ def test_http_api(run):
     assert permission.inputs == {
         "action": "lambda:InvokeFunction",
         "function": f"skylift-{stack}",
+        "qualifier": "live",
         "principal": "apigateway.amazonaws.com",
         "sourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{api_id}/*/*",
     }
@@ -151,7 +153,7 @@ def test_schedules(run):
         target = result.get("aws:cloudwatch/eventTarget:EventTarget", f"{child}-target")
         assert target.inputs == {
             "rule": rule_name,
-            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live",
             "input": json.dumps(
                 {"skyliftSchedule": {"name": schedule["name"], "method": "POST", "path": schedule["path"]}},
                 sort_keys=True,
@@ -161,6 +163,7 @@ def test_schedules(run):
         assert permission.inputs == {
             "action": "lambda:InvokeFunction",
             "function": f"skylift-{stack}",
+            "qualifier": "live",
             "principal": "events.amazonaws.com",
             "sourceArn": f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/{rule_name}",
         }
@@ -190,6 +193,18 @@ def test_iam_documents_exactly(run):
     }
 
 
+def test_everything_invokes_the_live_alias_of_the_published_version(run):
+    stack, values, result = run
+    alias = result.get("aws:lambda/alias:Alias", "skylift-alias")
+    assert alias.inputs == {"name": "live", "functionName": f"skylift-{stack}", "functionVersion": "1"}
+    assert "skylift-function" in alias.dependencies
+    invokers = [r for r in result.resources if r.type in (
+        "aws:lambda/permission:Permission", "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:apigatewayv2/integration:Integration")]
+    assert len(invokers) == 2 + 2 * len(values["schedules"])
+    assert all("skylift-alias" in r.dependencies for r in invokers)
+
+
 def test_tags_only_on_taggable_children(run):
     stack, values, result = run
     for resource in result.resources:
@@ -206,6 +221,8 @@ def test_outputs(run):
         "url": f"https://{api_id}.execute-api.eu-west-1.amazonaws.com",
         "function_name": f"skylift-{stack}",
         "function_arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+        "live_version": "1",
+        "alias_arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live",
         "log_group_name": f"/aws/lambda/skylift-{stack}",
         "api_id": api_id,
         "role_arn": result.outputs["role_arn"],

@@ -47,7 +47,8 @@ def test_schema_describes_the_app():
     assert set(schema["types"]["skylift:index:ScheduleArgs"]["properties"]) == {"name", "schedule", "path", "method",
                                                                               "body"}
     assert set(app["properties"]) == set(app["required"]) == {
-        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
+        "url", "functionName", "functionArn", "liveVersion", "aliasArn", "logGroupName", "apiId", "roleArn",
+        "scheduleRuleNames"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():

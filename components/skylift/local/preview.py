@@ -229,10 +229,13 @@ class _CloudMocks(mocks.Mocks):
         if not isinstance(name, str):
             # What Pulumi's auto-naming does: the logical name plus a random suffix.
             name = f"{args.name}-{_digest(args.name, 7)}"
-        resource_id, computed = self._computed(args.typ, args.name, name)
+        resource_id, computed = self._computed(args.typ, args.name, name, args.inputs)
         return resource_id, {**args.inputs, **computed}
 
-    def _computed(self, type_: str, logical_name: str, name: str) -> tuple[str, dict]:
+    def _invoke_arn(self, function_arn: str) -> str:
+        return f"arn:{self.partition}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+    def _computed(self, type_: str, logical_name: str, name: str, inputs: dict) -> tuple[str, dict]:
         arn = f"arn:{self.partition}"
         where = f"{self.region}:{self.account}"
         if type_ == "aws:iam/role:Role":
@@ -243,13 +246,18 @@ class _CloudMocks(mocks.Mocks):
             return name, {"name": name, "arn": f"{arn}:events:{where}:rule/{name}"}
         if type_ == "aws:lambda/function:Function":
             function_arn = f"{arn}:lambda:{where}:function:{name}"
+            # A first deploy with publish=True publishes version 1.
+            version = "1" if inputs.get("publish") else "$LATEST"
             return name, {
                 "name": name,
                 "arn": function_arn,
-                "invokeArn": f"{arn}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
-                "qualifiedArn": f"{function_arn}:$LATEST",
-                "version": "$LATEST",
+                "invokeArn": self._invoke_arn(function_arn),
+                "qualifiedArn": f"{function_arn}:{version}",
+                "version": version,
             }
+        if type_ == "aws:lambda/alias:Alias":
+            alias_arn = f"{arn}:lambda:{where}:function:{inputs['functionName']}:{name}"
+            return alias_arn, {"arn": alias_arn, "invokeArn": self._invoke_arn(alias_arn)}
         if type_ == "aws:apigatewayv2/api:Api":
             api_id = _digest(name, 10)
             return api_id, {
