@@ -21,6 +21,8 @@ from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
+from .children.alarms import alarms
+from .children.domain import custom_domain
 from .children.live_alias import live_alias
 
 HANDLER = "skylift_shim.handler"
@@ -66,6 +68,14 @@ class App(pulumi.ComponentResource):
     api_id: pulumi.Output[str]
     role_arn: pulumi.Output[str]
     schedule_rule_names: pulumi.Output[list[str]]
+    domain_url: pulumi.Output[Optional[str]]
+    """https://<domain.name>, when a domain is set."""
+    domain_target: pulumi.Output[Optional[str]]
+    """The API Gateway domain a DNS record for domain.name must point at (CNAME, or alias with the zone id below)."""
+    domain_target_zone_id: pulumi.Output[Optional[str]]
+    """Hosted zone id of domain_target, for an alias record."""
+    alarm_topic_arn: pulumi.Output[Optional[str]]
+    """The SNS topic the alarms notify, when alarms are on."""
 
     def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Everything that can fail on the deployer's machine happens before
@@ -84,8 +94,12 @@ class App(pulumi.ComponentResource):
         policy = self._log_policy(role, log_group)
         function = self._function(settings, zip_, role, [log_group, policy])
         alias = live_alias(self, name, function)
-        api = self._http_api(alias, settings)
+        api, stage = self._http_api(alias, settings)
         rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
+        domain = custom_domain(self, name, settings["domain"], api, stage, self._tags) if settings.get("domain") else None
+        alarm_set = None if settings.get("alarms") is None else alarms(
+            self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
+            api=api, stage=stage, has_schedules=bool(rules), tags=self._tags)
 
         self.url = api.api_endpoint
         self.function_name = function.name
@@ -96,6 +110,10 @@ class App(pulumi.ComponentResource):
         self.api_id = api.id
         self.role_arn = role.arn
         self.schedule_rule_names = pulumi.Output.all(*[rule.name for rule in rules]).apply(list)
+        self.domain_url = domain.url if domain else _none()
+        self.domain_target = domain.target_domain_name if domain else _none()
+        self.domain_target_zone_id = domain.target_zone_id if domain else _none()
+        self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
         self.register_outputs(
             {
                 "url": self.url,
@@ -107,6 +125,10 @@ class App(pulumi.ComponentResource):
                 "api_id": self.api_id,
                 "role_arn": self.role_arn,
                 "schedule_rule_names": self.schedule_rule_names,
+                "domain_url": self.domain_url,
+                "domain_target": self.domain_target,
+                "domain_target_zone_id": self.domain_target_zone_id,
+                "alarm_topic_arn": self.alarm_topic_arn,
             }
         )
 
@@ -170,7 +192,10 @@ class App(pulumi.ComponentResource):
 
     def _http_api(self, alias: aws.lambda_.Alias, settings):
         name = self._name
-        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child())
+        # With a custom domain in use the default execute-api URL may be turned off.
+        disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
+        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
+                                   tags=self._tags, opts=self._child())
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
@@ -190,7 +215,7 @@ class App(pulumi.ComponentResource):
             opts=self._child(),
         )
         access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
-        aws.apigatewayv2.Stage(
+        stage = aws.apigatewayv2.Stage(
             f"{name}-stage",
             api_id=api.id,
             name="$default",
@@ -208,7 +233,7 @@ class App(pulumi.ComponentResource):
             f"{name}-api-permission", alias, "apigateway.amazonaws.com",
             api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
         )
-        return api
+        return api, stage
 
     def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
@@ -262,6 +287,10 @@ def _function_name(project: str, name: str, stack: str) -> str:
     parts = [project] + ([name] if name != project else []) + [stack]
     cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
     return cleaned[:_FUNCTION_NAME_MAX]
+
+
+def _none() -> pulumi.Output:
+    return pulumi.Output.from_input(None)
 
 
 def _integration_timeout_ms(function_timeout_s: int) -> int:

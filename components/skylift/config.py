@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from . import production_keys
 from . import schedule as schedule_grammar
 from .args import AppArgs
 from .artifact import command_executable, elf_architecture, executable_path
@@ -75,6 +76,7 @@ KEYS = {
     "throttle": ("throttle", dict),
     "reservedConcurrency": ("reserved_concurrency", int),
     "tags": ("tags", dict),
+    **production_keys.KEYS,
 }
 FIELD_KEYS = {field_name: key for key, (field_name, _) in KEYS.items()}
 THROTTLE_KEYS = {"burstLimit": "burst_limit", "rateLimit": "rate_limit"}
@@ -136,6 +138,7 @@ def load(values, *, namespace: str, base_dir, secret_keys=()) -> AppArgs:
     if isinstance(found.get("throttle"), dict):
         found["throttle"], throttle_problems = _throttle_fields(found["throttle"], f"{namespace}:throttle")
         problems += throttle_problems
+    production_keys.to_fields(found)
     args = {**{name: _copy(value) for name, value in DEFAULTS.items()}, **found}
     if isinstance(args.get("source"), str):
         args["source"] = os.path.abspath(os.path.join(os.fspath(base_dir), args["source"]))
@@ -272,6 +275,7 @@ class _Validator:
         self.check_throttle()
         self.check_at_least(self.key("reserved_concurrency"), args.get("reserved_concurrency"), 0, "")
         self.check_tags()
+        self.found += production_keys.problems(args, self.namespace)
         return self.found
 
     def key(self, field_name: str) -> str:

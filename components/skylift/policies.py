@@ -44,3 +44,37 @@ def log_policy(log_group_arn: str) -> dict:
             },
         ],
     }
+
+
+def alarm_key_policy(partition: str, account: str, region: str, alarm_prefix: str) -> dict:
+    """Key policy of the KMS key encrypting the alarm topic.
+
+    CloudWatch cannot publish to a topic encrypted with the AWS-managed key
+    (alias/aws/sns): its policy, which nobody can edit, does not let the
+    cloudwatch.amazonaws.com principal use it. So the topic gets a key of its
+    own, usable by CloudWatch only for this account's alarms named
+    ``<alarm_prefix>*``; the account keeps administering it through IAM.
+    """
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "AccountAdministersThroughIam",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{alarm_prefix}*"},
+                },
+            },
+        ],
+    }

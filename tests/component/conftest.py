@@ -23,8 +23,9 @@ def children():
     return expected_children
 
 
-def expected_children(name: str, schedule_names=()) -> set:
-    """(type, name) of everything an App called ``name`` registers besides itself."""
+def expected_children(name: str, schedule_names=(), *, alarms: bool = False, own_topic: bool = True) -> set:
+    """(type, name) of everything an App called ``name`` registers besides itself (with ``alarms``: its alarms,
+    and with ``own_topic`` the topic and its key)."""
     expected = {
         ("aws:iam/role:Role", f"{name}-role"),
         ("aws:iam/rolePolicy:RolePolicy", f"{name}-role-policy"),
@@ -44,6 +45,11 @@ def expected_children(name: str, schedule_names=()) -> set:
             ("aws:cloudwatch/eventTarget:EventTarget", f"{name}-schedule-{schedule}-target"),
             ("aws:lambda/permission:Permission", f"{name}-schedule-{schedule}-permission"),
         }
+    if alarms:
+        kinds = ["errors", "throttles", "duration", "5xx"] + (["dropped-events"] if schedule_names else [])
+        expected |= {("aws:cloudwatch/metricAlarm:MetricAlarm", f"{name}-alarm-{kind}") for kind in kinds}
+    if alarms and own_topic:
+        expected |= {("aws:kms/key:Key", f"{name}-alarms-key"), ("aws:sns/topic:Topic", f"{name}-alarms")}
     return expected
 
 

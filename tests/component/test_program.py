@@ -22,6 +22,9 @@ TAGGABLE = {
     "aws:apigatewayv2/api:Api",
     "aws:apigatewayv2/stage:Stage",
     "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:kms/key:Key",
+    "aws:sns/topic:Topic",
 }
 
 
@@ -44,7 +47,8 @@ def test_registers_exactly_the_app_and_its_children(run, children):
     stack, values, result = run
     schedules = [schedule["name"] for schedule in values.get("schedules", [])]
     registered = {(r.type, r.name) for r in result.resources}
-    assert registered == {("skylift:index:App", "skylift")} | children("skylift", schedules)
+    assert registered == {("skylift:index:App", "skylift")} | children("skylift", schedules,
+                                                                     alarms="alarms" in values)
     assert len(result.resources) == len(registered)
     assert {r.name: r.parent for r in result.resources} == {
         name: (None if name == "skylift" else "skylift") for _, name in registered
@@ -227,13 +231,22 @@ def test_outputs(run):
         "api_id": api_id,
         "role_arn": result.outputs["role_arn"],
         "schedule_rule_names": result.outputs["schedule_rule_names"],
+        "domain_url": None,
+        "domain_target": None,
+        "domain_target_zone_id": None,
+        "alarm_topic_arn": result.outputs["alarm_topic_arn"],
     }
+    if stack == "production":
+        assert result.outputs["alarm_topic_arn"].startswith(f"arn:aws:sns:eu-west-1:{ACCOUNT}:skylift-alarms-")
+    else:
+        assert result.outputs["alarm_topic_arn"] is None
     assert result.outputs["role_arn"].startswith(f"arn:aws:iam::{ACCOUNT}:role/skylift-role")
     assert not any(isinstance(value, Secret) for value in result.outputs.values())
 
 
 def test_stages_differ_like_real_stages():
     staging, production = stack_values("staging"), stack_values("production")
+    assert (staging.get("alarms"), production["alarms"]) == (None, {})
     assert staging["memory"] < production["memory"]
     assert staging["logRetentionDays"] < production["logRetentionDays"]
     assert staging["schedules"][0]["schedule"] != production["schedules"][0]["schedule"]

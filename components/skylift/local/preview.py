@@ -265,6 +265,32 @@ class _CloudMocks(mocks.Mocks):
                 "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{self.dns_suffix}",
                 "executionArn": f"{arn}:execute-api:{where}:{api_id}",
             }
+        if type_ == "aws:apigatewayv2/domainName:DomainName":
+            return inputs["domainName"], {"domainNameConfiguration": {
+                **inputs.get("domainNameConfiguration", {}),
+                "targetDomainName": f"d-{_digest(inputs['domainName'], 10)}.execute-api.{self.region}.{self.dns_suffix}",
+                "hostedZoneId": "Z2FDTNDATAQYW2",
+            }}
+        if type_ == "aws:acm/certificate:Certificate":
+            domain_name = inputs["domainName"]
+            certificate_id = _uuid(logical_name)
+            return certificate_id, {"arn": f"{arn}:acm:{where}:certificate/{certificate_id}", "domainValidationOptions": [{
+                "domainName": domain_name,
+                "resourceRecordName": f"_{_digest(domain_name, 32)}.{domain_name}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_digest(logical_name, 32)}.acm-validations.aws.",
+            }]}
+        if type_ == "aws:acm/certificateValidation:CertificateValidation":
+            return inputs["certificateArn"], {}
+        if type_ == "aws:route53/record:Record":
+            return f"{inputs['zoneId']}_{name}_{inputs['type']}", {"fqdn": str(name).rstrip(".")}
+        if type_ == "aws:kms/key:Key":
+            key_id = _uuid(logical_name)
+            return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
+        if type_ == "aws:sns/topic:Topic":
+            return f"{arn}:sns:{where}:{name}", {"name": name, "arn": f"{arn}:sns:{where}:{name}"}
+        if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return name, {"name": name, "arn": f"{arn}:cloudwatch:{where}:alarm:{name}"}
         if type_.startswith("aws:apigatewayv2/"):
             # Integrations, routes, stages: AWS gives them short random ids.
             return _digest(logical_name, 7), {}
@@ -273,3 +299,9 @@ class _CloudMocks(mocks.Mocks):
 
 def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _uuid(text: str) -> str:
+    """A stable UUID-shaped id, as ACM and KMS give."""
+    hex_ = _digest(text, 32)
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
