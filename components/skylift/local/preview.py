@@ -289,6 +289,9 @@ class _CloudMocks(mocks.Mocks):
             return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
         if type_ == "aws:sns/topic:Topic":
             return f"{arn}:sns:{where}:{name}", {"name": name, "arn": f"{arn}:sns:{where}:{name}"}
+        if type_ == "aws:sqs/queue:Queue":
+            url = f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
+            return url, {"name": name, "arn": f"{arn}:sqs:{where}:{name}", "url": url}
         if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
             return name, {"name": name, "arn": f"{arn}:cloudwatch:{where}:alarm:{name}"}
         if type_.startswith("aws:apigatewayv2/"):
