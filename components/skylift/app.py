@@ -22,6 +22,7 @@ from skylift_shim.events.schedule import schedule_input
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
 from .children.alarms import alarms
+from .children.artifact_bucket import function_code
 from .children.domain import custom_domain
 from .children.live_alias import live_alias
 
@@ -167,6 +168,8 @@ class App(pulumi.ComponentResource):
         if architecture == "auto":
             architecture = zip_.architecture
         reserved = settings.get("reserved_concurrency")
+        code, uploads = function_code(self, self._name, self._function_name, zip_, settings.get("artifact_bucket"),
+                                      self._tags)
         return aws.lambda_.Function(
             f"{self._name}-function",
             name=self._function_name,
@@ -183,11 +186,11 @@ class App(pulumi.ComponentResource):
             ),
             reserved_concurrent_executions=None if reserved is None else int(reserved),
             publish=True,
-            code=pulumi.FileArchive(str(zip_.path)),
+            **code,
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child(depends_on=depends_on),
+            opts=self._child(depends_on=[*depends_on, *uploads]),
         )
 
     def _http_api(self, alias: aws.lambda_.Alias, settings):

@@ -19,8 +19,8 @@ import skylift_shim
 
 # Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
-# The function's code goes to Lambda in the CreateFunction/UpdateFunctionCode request itself,
-# which takes a zip of at most 50 MB; larger ones would have to come from S3.
+# Code sent in the CreateFunction/UpdateFunctionCode request itself may be a zip of at most
+# 50 MB; a larger one goes through S3 (children/artifact_bucket.py).
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
 # Zip's epoch: the earliest timestamp the format can hold.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -119,11 +119,6 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     path = out_dir / f"{source.name}.zip"
     temporary = path.with_name(path.name + ".tmp")
     write_zip(temporary, entries)
-    zipped = temporary.stat().st_size
-    if zipped > MAX_ZIPPED_BYTES:
-        temporary.unlink()
-        raise ArtifactError(f"the zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} limit for code "
-                            f"uploaded directly; list what need not ship in {IGNORE_FILE}")
     temporary.replace(path)
     data = path.read_bytes()
     sizes = sorted(((name, file.stat().st_size) for name, file in entries), key=lambda item: (-item[1], item[0]))

@@ -78,3 +78,20 @@ def alarm_key_policy(partition: str, account: str, region: str, alarm_prefix: st
             },
         ],
     }
+
+
+def tls_only_bucket_policy(bucket_arn: str) -> dict:
+    """Bucket policy refusing every request that does not come over TLS, to the bucket and its objects."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "TlsOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }

@@ -289,6 +289,8 @@ class _CloudMocks(mocks.Mocks):
             return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
         if type_ == "aws:sns/topic:Topic":
             return f"{arn}:sns:{where}:{name}", {"name": name, "arn": f"{arn}:sns:{where}:{name}"}
+        if type_ == "aws:s3/bucket:Bucket":
+            return name, {"bucket": name, "arn": f"{arn}:s3:::{name}"}
         if type_ == "aws:sqs/queue:Queue":
             url = f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
             return url, {"name": name, "arn": f"{arn}:sqs:{where}:{name}", "url": url}
