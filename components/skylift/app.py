@@ -11,7 +11,6 @@ child is registered, so a bad value never leaves half an app behind.
 
 import base64
 import json
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -25,15 +24,13 @@ from .children.alarms import alarms
 from .children.artifact_bucket import function_code
 from .children.domain import custom_domain
 from .children.live_alias import live_alias
+from .loading import checked
+from .naming import access_log_group_name, function_name, log_group_name
+from .settings import HTTP_API_TIMEOUT_SECONDS
 
 HANDLER = "skylift_shim.handler"
 
-# API Gateway HTTP APIs give up on an integration after 30 s at most.
-MAX_INTEGRATION_TIMEOUT_MS = 30_000
-
-# Lambda function names: letters, digits, hyphens, underscores; at most 64.
-_FUNCTION_NAME_MAX = 64
-_NOT_IN_FUNCTION_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_INTEGRATION_TIMEOUT_MS = HTTP_API_TIMEOUT_SECONDS * 1000
 
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -82,22 +79,22 @@ class App(pulumi.ComponentResource):
         # Everything that can fail on the deployer's machine happens before
         # the component registers, so a bad value leaves nothing behind.
         base_dir = Path.cwd()
-        settings = _validated(args, base_dir=base_dir, name=name)
+        settings = checked(args, base_dir=base_dir, key=name)
         zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
 
         self._name = name
-        self._function_name = _function_name(pulumi.get_project(), name, pulumi.get_stack())
+        self._function_name = function_name(pulumi.get_project(), name, pulumi.get_stack())
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
-        log_group = self._log_group("logs", f"/aws/lambda/{self._function_name}", settings)
+        log_group = self._log_group("logs", log_group_name(self._function_name), settings)
         policy = self._log_policy(role, log_group)
         function = self._function(settings, zip_, role, [log_group, policy])
         alias = live_alias(self, name, function)
         api, stage = self._http_api(alias, settings)
         rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
-        domain = custom_domain(self, name, settings["domain"], api, stage, self._tags) if settings.get("domain") else None
+        domain = settings.get("domain") and custom_domain(self, name, settings["domain"], api, stage, self._tags)
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
             api=api, stage=stage, has_schedules=bool(rules), tags=self._tags)
@@ -217,7 +214,7 @@ class App(pulumi.ComponentResource):
             target=integration.id.apply(lambda id_: f"integrations/{id_}"),
             opts=self._child(),
         )
-        access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
+        access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
         stage = aws.apigatewayv2.Stage(
             f"{name}-stage",
             api_id=api.id,
@@ -240,7 +237,7 @@ class App(pulumi.ComponentResource):
 
     def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
-        method = schedule.get("method") or config.SCHEDULE_METHOD_DEFAULT
+        method = schedule["method"]  # filled in by checked()
         rule = aws.cloudwatch.EventRule(
             child,
             schedule_expression=schedule["schedule"],
@@ -270,26 +267,6 @@ class App(pulumi.ComponentResource):
             source_arn=source_arn,
             opts=self._child(),
         )
-
-
-def _validated(args: AppArgs, *, base_dir: Path, name: str) -> AppArgs:
-    """``args`` with defaults filled in, or ConfigError listing every problem."""
-    settings = {**config.DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
-    problems = config.validate(settings, base_dir=base_dir, key=name)
-    if problems:
-        raise config.ConfigError(problems)
-    return settings
-
-
-def _function_name(project: str, name: str, stack: str) -> str:
-    """A stable, explicit function name, so its log group can exist before it.
-
-    Project and stack keep two stages (or two programs) in one account apart;
-    the component's name is left out when it repeats the project's.
-    """
-    parts = [project] + ([name] if name != project else []) + [stack]
-    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
-    return cleaned[:_FUNCTION_NAME_MAX]
 
 
 def _none() -> pulumi.Output:

@@ -1,21 +1,29 @@
 """The `skylift` command. Glue only: dev, invoke, plan and build work in skylift.local;
 logs, versions and rollback talk to AWS through skylift.operations."""
 
-import contextlib
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from skylift import artifact, config
-from skylift import schedule as schedule_grammar
+from skylift.errors import SkyliftError
 
 
-class SkyliftError(click.ClickException):
+class UsageError(click.ClickException):
     """A problem the user can fix: printed as 'Error: ...', exit code 2, no traceback."""
 
     exit_code = 2
+
+
+class _Commands(click.Group):
+    """Every command's SkyliftError becomes a UsageError; any other exception is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SkyliftError as error:
+            raise UsageError(str(error)) from None
 
 
 def _stack_option(function):
@@ -25,21 +33,10 @@ def _stack_option(function):
 def _load(ctx: click.Context, stack: str):
     from skylift.local import project
 
-    project_dir = ctx.obj["cwd"]
-    try:
-        return project.load_stack(project_dir, stack)
-    except config.ConfigError as error:
-        raise SkyliftError(str(error)) from None
-    except (OSError, ValueError) as error:
-        raise SkyliftError(str(error)) from None
+    return project.load_stack(ctx.obj["cwd"], stack)
 
 
-def _user_errors():
-    """The exceptions that mean bad input or a failed build, not a bug."""
-    return (config.ConfigError, artifact.ArtifactError, schedule_grammar.ScheduleError)
-
-
-@click.group()
+@click.group(cls=_Commands)
 @click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder holding Pulumi.yaml and Pulumi.<stack>.yaml.")
 @click.pass_context
@@ -61,12 +58,7 @@ def dev(ctx, stack, port, workers, freeze):
     from skylift.local import dev as dev_server
 
     stack_config = _load(ctx, stack)
-    try:
-        dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except OSError as error:
-        raise SkyliftError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
 
 
 @main.command()
@@ -81,23 +73,18 @@ def invoke(ctx, stack, event_file, schedule_name, get_path, url):
     from skylift.local import invoke as invoking
 
     if sum(x is not None for x in (event_file, schedule_name, get_path)) != 1:
-        raise SkyliftError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
-    try:
-        if event_file is not None:
-            event = invoking.file_event(event_file)
-            stack_config = None if url else _load(ctx, stack)
-        else:
-            stack_config = _load(ctx, stack)
-            event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
-        if url:
-            result, failed = invoking.invoke_remote(url, event)
-        else:
-            invocation = invoking.invoke_locally(stack_config, event)
-            result, failed = invocation.lambda_result(), invocation.outcome != "ok"
-    except invoking.InvokeError as error:
-        raise SkyliftError(str(error)) from None
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+        raise UsageError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
+    if event_file is not None:
+        event = invoking.file_event(event_file)
+        stack_config = None if url else _load(ctx, stack)
+    else:
+        stack_config = _load(ctx, stack)
+        event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
+    if url:
+        result, failed = invoking.invoke_remote(url, event)
+    else:
+        invocation = invoking.invoke_locally(stack_config, event)
+        result, failed = invocation.lambda_result(), invocation.outcome != "ok"
     click.echo(json.dumps(json.loads(result), indent=2, ensure_ascii=False))
     if failed:
         sys.exit(1)
@@ -113,12 +100,7 @@ def plan(ctx, stack, as_json, update):
     from skylift.local import plan as planning
 
     _load(ctx, stack)
-    try:
-        resources = planning.plan(ctx.obj["cwd"], stack)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except Exception as error:  # the user's program failed under mocks: say so, without our traceback
-        raise SkyliftError(f"{ctx.obj['cwd'] / '__main__.py'} failed: {type(error).__name__}: {error}") from None
+    resources = planning.plan(ctx.obj["cwd"], stack)
     if update:
         path = planning.snapshot_path(ctx.obj["cwd"], stack)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,10 +118,7 @@ def build(ctx, stack):
     from skylift.local import project
 
     stack_config = _load(ctx, stack)
-    try:
-        built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+    built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
     click.echo(f"path: {built.path}")
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")
@@ -149,22 +128,10 @@ def build(ctx, stack):
         click.echo(f"  {size:>10}  {name}")
 
 
-@contextlib.contextmanager
-def _operation():
-    """An OperationError (no credentials, nothing deployed, a bad option) as a user error."""
-    from skylift.operations import OperationError
-
-    try:
-        yield
-    except OperationError as error:
-        raise SkyliftError(str(error)) from None
-
-
 def _target(ctx: click.Context, stack: str):
     from skylift.operations import target
 
-    with _operation():
-        return target.locate(ctx.obj["cwd"], stack)
+    return target.locate(ctx.obj["cwd"], stack)
 
 
 @main.command()
@@ -185,16 +152,15 @@ def logs(ctx, stack, since, follow, pattern, access):
     def emit(event):
         click.echo(log_lines.render(event, access=access))
 
-    with _operation():
-        start = log_lines.since_milliseconds(since)
-        if not follow:
-            for event in log_lines.fetch(target, group, start, pattern):
-                emit(event)
-            return
-        try:
-            log_lines.follow(target, group, start, pattern, emit)
-        except KeyboardInterrupt:
-            return
+    start = log_lines.since_milliseconds(since)
+    if not follow:
+        for event in log_lines.fetch(target, group, start, pattern):
+            emit(event)
+        return
+    try:
+        log_lines.follow(target, group, start, pattern, emit)
+    except KeyboardInterrupt:
+        return
 
 
 @main.command()
@@ -205,14 +171,14 @@ def versions(ctx, stack):
     from skylift.operations import versions as published_versions
 
     target = _target(ctx, stack)
-    with _operation():
-        rows = published_versions.table(published_versions.published(target), published_versions.live_version(target))
-    click.echo("\n".join(rows))
+    listed, live = published_versions.published(target), published_versions.live_version(target)
+    click.echo("\n".join(published_versions.table(listed, live)))
 
 
 @main.command()
 @_stack_option
-@click.option("--to", "to_version", type=click.IntRange(1), help="Version to point live at (default: the one before it).")
+@click.option("--to", "to_version", type=click.IntRange(1),
+              help="Version to point live at (default: the one before it).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def rollback(ctx, stack, to_version, yes):
@@ -220,16 +186,14 @@ def rollback(ctx, stack, to_version, yes):
     from skylift.operations import versions as published_versions
 
     target = _target(ctx, stack)
-    with _operation():
-        change = published_versions.choose(target, to_version)
+    change = published_versions.choose(target, to_version)
     question = (f"Point {target.function_name}:live (stack {stack}) from version {change.from_version} "
                 f"to version {change.to_version}?")
     if not yes:
         if not sys.stdin.isatty():
             raise SkyliftError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
         click.confirm(question, abort=True)
-    with _operation():
-        published_versions.apply(target, change)
+    published_versions.apply(target, change)
     click.echo(f"{target.function_name}:live now points at version {change.to_version} (was {change.from_version}).")
     click.echo(f"This lasts until the next `pulumi up -s {stack}` that publishes a version (or any "
                f"`pulumi up --refresh`), which points live at the newest code again: to stay back, "

@@ -9,13 +9,13 @@ SnapStart can later be set on it.
 import pulumi
 import pulumi_aws as aws
 
-ALIAS = "live"
+from ..naming import LIVE_ALIAS
 
 
 def live_alias(parent: pulumi.ComponentResource, name: str, function: aws.lambda_.Function) -> aws.lambda_.Alias:
     return aws.lambda_.Alias(
         f"{name}-alias",
-        name=ALIAS,
+        name=LIVE_ALIAS,
         function_name=function.name,
         # The version this deploy published (the function has publish=True).
         function_version=function.version,

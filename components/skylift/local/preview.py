@@ -233,7 +233,8 @@ class _CloudMocks(mocks.Mocks):
         return resource_id, {**args.inputs, **computed}
 
     def _invoke_arn(self, function_arn: str) -> str:
-        return f"arn:{self.partition}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+        path = f"path/2015-03-31/functions/{function_arn}/invocations"
+        return f"arn:{self.partition}:apigateway:{self.region}:lambda:{path}"
 
     def _computed(self, type_: str, logical_name: str, name: str, inputs: dict) -> tuple[str, dict]:
         arn = f"arn:{self.partition}"
@@ -265,16 +266,28 @@ class _CloudMocks(mocks.Mocks):
                 "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{self.dns_suffix}",
                 "executionArn": f"{arn}:execute-api:{where}:{api_id}",
             }
+        answer = self._production_answer(type_, logical_name, name, inputs)
+        if answer is not None:
+            return answer
+        if type_.startswith("aws:apigatewayv2/"):
+            # Integrations, routes, stages: AWS gives them short random ids.
+            return _digest(logical_name, 7), {}
+        return name, {}
+
+    def _production_answer(self, type_: str, logical_name: str, name: str, inputs: dict) -> Optional[tuple[str, dict]]:
+        """Domain, alarm and artifact-bucket children (issue 9); None for any other type."""
+        arn = f"arn:{self.partition}"
+        where = f"{self.region}:{self.account}"
         if type_ == "aws:apigatewayv2/domainName:DomainName":
+            target = f"d-{_digest(inputs['domainName'], 10)}.execute-api.{self.region}.{self.dns_suffix}"
             return inputs["domainName"], {"domainNameConfiguration": {
-                **inputs.get("domainNameConfiguration", {}),
-                "targetDomainName": f"d-{_digest(inputs['domainName'], 10)}.execute-api.{self.region}.{self.dns_suffix}",
-                "hostedZoneId": "Z2FDTNDATAQYW2",
+                **inputs.get("domainNameConfiguration", {}), "targetDomainName": target, "hostedZoneId": "Z2FDTNDATAQYW2",
             }}
         if type_ == "aws:acm/certificate:Certificate":
             domain_name = inputs["domainName"]
             certificate_id = _uuid(logical_name)
-            return certificate_id, {"arn": f"{arn}:acm:{where}:certificate/{certificate_id}", "domainValidationOptions": [{
+            certificate_arn = f"{arn}:acm:{where}:certificate/{certificate_id}"
+            return certificate_id, {"arn": certificate_arn, "domainValidationOptions": [{
                 "domainName": domain_name,
                 "resourceRecordName": f"_{_digest(domain_name, 32)}.{domain_name}.",
                 "resourceRecordType": "CNAME",
@@ -296,10 +309,7 @@ class _CloudMocks(mocks.Mocks):
             return url, {"name": name, "arn": f"{arn}:sqs:{where}:{name}", "url": url}
         if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
             return name, {"name": name, "arn": f"{arn}:cloudwatch:{where}:alarm:{name}"}
-        if type_.startswith("aws:apigatewayv2/"):
-            # Integrations, routes, stages: AWS gives them short random ids.
-            return _digest(logical_name, 7), {}
-        return name, {}
+        return None
 
 
 def _digest(text: str, length: int) -> str:

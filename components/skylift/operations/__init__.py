@@ -4,6 +4,6 @@
 to CloudWatch Logs and Lambda. The ``skylift`` command is their only caller.
 """
 
+from skylift.errors import OperationError
 
-class OperationError(Exception):
-    """A problem the user can fix (no credentials, nothing deployed, a bad option): printed, no traceback."""
+__all__ = ["OperationError"]

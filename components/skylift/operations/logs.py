@@ -10,7 +10,8 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from . import OperationError
+from skylift.errors import OperationError
+
 from .target import Target, aws_errors
 
 FOLLOW_INTERVAL_SECONDS = 2.0

@@ -10,10 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skylift import config
-from skylift.local import project
-
-from . import OperationError
+from skylift.errors import ConfigError, OperationError
+from skylift.naming import access_log_group_name, function_name, log_group_name
+from skylift.stack_file import read_stack_file
 
 
 @dataclass(frozen=True)
@@ -24,11 +23,11 @@ class Target:
 
     @property
     def log_group(self) -> str:
-        return f"/aws/lambda/{self.function_name}"
+        return log_group_name(self.function_name)
 
     @property
     def access_log_group(self) -> str:
-        return f"/aws/apigateway/{self.function_name}"
+        return access_log_group_name(self.function_name)
 
     def client(self, service: str):
         import boto3
@@ -39,16 +38,15 @@ class Target:
 def locate(project_dir: Path, stack: str) -> Target:
     """The Target of ``Pulumi.<stack>.yaml``; OperationError when it has no region to go by."""
     try:
-        namespace, path, values, secret_keys = config.read_stack_file(project_dir, stack)
-    except config.ConfigError as error:
+        namespace, path, values, _ = read_stack_file(project_dir, stack)
+    except ConfigError as error:
         raise OperationError(str(error)) from None
-    stack_config = config.StackConfig(namespace, stack, path, {}, frozenset(secret_keys), values)
     region = values.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if not region:
         raise OperationError(f"{path} sets no aws:region and neither AWS_REGION nor AWS_DEFAULT_REGION is set: "
                              f"pulumi config set aws:region eu-west-1 --stack {stack}")
-    # One derivation of the function name for everything on this machine (issue 9, item 7).
-    return Target(stack, project.function_name(stack_config), str(region))
+    # The program names its App after the project (__main__.py), as skylift dev assumes too.
+    return Target(stack, function_name(namespace, namespace, stack), str(region))
 
 
 @contextlib.contextmanager

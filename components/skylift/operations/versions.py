@@ -7,10 +7,10 @@ another version moves all traffic at once, without a deploy.
 from dataclasses import dataclass
 from typing import Optional
 
-from . import OperationError
-from .target import Target, aws_errors
+from skylift.errors import OperationError
+from skylift.naming import LIVE_ALIAS as ALIAS
 
-ALIAS = "live"
+from .target import Target, aws_errors
 
 
 @dataclass(frozen=True)

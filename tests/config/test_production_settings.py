@@ -1,4 +1,4 @@
-"""domain, alarms and artifactBucket in the stack file: decoded to AppArgs fields, every problem with its exact message."""
+"""domain, alarms and artifactBucket (entries of the settings table) in the stack file: decoded to AppArgs fields, every problem with its exact message."""
 
 import pytest
 
@@ -59,14 +59,14 @@ def test_as_pulumi_hands_them_to_a_program(project):
       "got 'cert-1'",
       "skylift:domain.disableExecuteApiEndpoint must be true or false, got 'yes'"]),
     ({"domain": {"name": "api.example.com", "zoneId": ZONE, "zone": ZONE}},
-     ["skylift:domain.zone is not a known setting (known: name, zoneId, certificateArn, disableExecuteApiEndpoint)"]),
+     ["skylift:domain.zone is not a known setting; did you mean zoneId? (known: name, zoneId, certificateArn, disableExecuteApiEndpoint)"]),
     ({"domain": "api.example.com"},
      ["skylift:domain must be a map with name and zoneId or certificateArn (disableExecuteApiEndpoint optional), "
       "got 'api.example.com'"]),
     ({"alarms": {"email": "ops", "topicArn": "ops-topic"}},
      ["skylift:alarms.email must be an email address to notify, got 'ops'",
       "skylift:alarms.topicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got 'ops-topic'"]),
-    ({"alarms": {"mail": "ops@example.com"}}, ["skylift:alarms.mail is not a known setting (known: email, topicArn)"]),
+    ({"alarms": {"mail": "ops@example.com"}}, ["skylift:alarms.mail is not a known setting; did you mean email? (known: email, topicArn)"]),
     ({"alarms": True}, ["skylift:alarms must be a map with email and/or topicArn ({} for a topic of its own), got True"]),
     ({"artifactBucket": "My_Bucket"},
      ["skylift:artifactBucket must be the name of an S3 bucket in the stack's region (3 to 63 of a-z, 0-9, '.', '-'), "
