@@ -126,3 +126,15 @@ def test_a_stack_without_a_region(aws, project):
     assert (result.exit_code, result.output) == (
         2, f"Error: {project / 'Pulumi.staging.yaml'} sets no aws:region and neither AWS_REGION nor "
            "AWS_DEFAULT_REGION is set: pulumi config set aws:region eu-west-1 --stack staging\n")
+
+
+def test_without_credentials(aws, project, monkeypatch, tmp_path):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = run(project, "versions")
+    assert (result.exit_code, result.output) == (
+        2, "Error: no AWS credentials: run `aws configure` or `aws sso login`, "
+           "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n")
