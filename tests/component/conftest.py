@@ -39,6 +39,11 @@ def expected_children(name: str, schedule_names=(), *, alarms: bool = False, own
         ("aws:apigatewayv2/stage:Stage", f"{name}-stage"),
         ("aws:lambda/permission:Permission", f"{name}-api-permission"),
     }
+    if schedule_names:
+        expected |= {
+            ("aws:sqs/queue:Queue", f"{name}-dead-letters"),
+            ("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", f"{name}-invoke-config"),
+        }
     for schedule in schedule_names:
         expected |= {
             ("aws:cloudwatch/eventRule:EventRule", f"{name}-schedule-{schedule}"),
@@ -46,7 +51,7 @@ def expected_children(name: str, schedule_names=(), *, alarms: bool = False, own
             ("aws:lambda/permission:Permission", f"{name}-schedule-{schedule}-permission"),
         }
     if alarms:
-        kinds = ["errors", "throttles", "duration", "5xx"] + (["dropped-events"] if schedule_names else [])
+        kinds = ["errors", "throttles", "duration", "5xx"] + (["dropped-events", "dead-letters"] if schedule_names else [])
         expected |= {("aws:cloudwatch/metricAlarm:MetricAlarm", f"{name}-alarm-{kind}") for kind in kinds}
     if alarms and own_topic:
         expected |= {("aws:kms/key:Key", f"{name}-alarms-key"), ("aws:sns/topic:Topic", f"{name}-alarms")}

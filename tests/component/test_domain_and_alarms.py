@@ -156,14 +156,21 @@ def test_alarms_with_a_topic_of_their_own(make_project):
         "metricName": "5xx", "statistic": "Sum", "threshold": 0}
 
 
-def test_alarms_on_dropped_schedule_invocations(make_project):
+def test_alarms_on_failed_schedule_runs(make_project):
     result = run(make_project, alarms={}, schedules=[SCHEDULE])
     topic_arn = result.outputs["alarm_topic_arn"]
     assert alarm_inputs(result, "dropped-events") == {
-        **common_alarm_inputs("dropped-events", topic_arn, "any schedule invocation dropped after Lambda's retries "
+        **common_alarm_inputs("dropped-events", topic_arn, "any schedule invocation Lambda dropped "
                                                            "(AsyncEventsDropped > 0) in 5 minutes"),
         "namespace": "AWS/Lambda", "dimensions": {"FunctionName": "web-test"},
         "metricName": "AsyncEventsDropped", "statistic": "Sum", "threshold": 0}
+    # Failed runs wait in the schedules' dead-letter queue: any one there is an alarm too.
+    queue_name = alarm_inputs(result, "dead-letters")["dimensions"]["QueueName"]
+    assert queue_name.startswith("web-dead-letters-")  # the queue's auto-name
+    assert alarm_inputs(result, "dead-letters") == {
+        **common_alarm_inputs("dead-letters", topic_arn, "any message waiting in the schedules' dead-letter queue"),
+        "namespace": "AWS/SQS", "dimensions": {"QueueName": queue_name},
+        "metricName": "ApproximateNumberOfMessagesVisible", "statistic": "Maximum", "threshold": 0}
 
 
 def test_alarms_email(make_project):

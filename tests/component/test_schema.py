@@ -42,7 +42,7 @@ def test_schema_describes_the_app():
     # Its inputs are the settings table's keys: tests/config/test_settings.py.
     assert set(app["required"]) == {
         "url", "functionName", "functionArn", "liveVersion", "aliasArn", "logGroupName", "apiId", "roleArn",
-        "scheduleRuleNames"}
+        "roleName", "scheduleRuleNames"}
     # Set only when their option is.
     assert set(app["properties"]) - set(app["required"]) == {
         "domainUrl", "domainTarget", "domainTargetZoneId", "alarmTopicArn"}

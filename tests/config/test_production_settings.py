@@ -1,4 +1,5 @@
-"""domain, alarms and artifactBucket (entries of the settings table) in the stack file: decoded to AppArgs fields, every problem with its exact message."""
+"""domain, alarms and artifactBucket (settings table entries) in the stack file: decoded to AppArgs fields,
+every problem with its exact message."""
 
 import pytest
 

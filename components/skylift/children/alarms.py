@@ -22,7 +22,7 @@ THRESHOLDS = {
     "throttles": "any throttled invocation (Throttles > 0) in 5 minutes",
     "duration": f"Duration p99 over {DURATION_SHARE_OF_TIMEOUT:.0%} of the timeout in 5 minutes",
     "5xx": "any 5xx answer of the HTTP API stage in 5 minutes",
-    "dropped-events": "any schedule invocation dropped after Lambda's retries (AsyncEventsDropped > 0) in 5 minutes",
+    "dropped-events": "any schedule invocation Lambda dropped (AsyncEventsDropped > 0) in 5 minutes",
     "dead-letters": "any message waiting in the schedules' dead-letter queue",
 }
 
@@ -34,7 +34,7 @@ class Alarms:
 
 
 def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, function_name: str, timeout_s: int,
-           api, stage, has_schedules: bool, tags) -> Alarms:
+           api, stage, schedules: bool, dead_letter_queue=None, tags=None) -> Alarms:
     """The topic (made or given), its email subscription, and one alarm per THRESHOLDS entry that applies."""
     topic_arn = pulumi.Output.from_input(settings.get("topic_arn") or _topic(parent, name, function_name, tags).arn)
     if settings.get("email"):
@@ -51,10 +51,13 @@ def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, funct
         _alarm(parent, name, function_name, "5xx", topic_arn, tags, metric_name="5xx", statistic="Sum", threshold=0,
                namespace="AWS/ApiGateway", dimensions={"ApiId": api.id, "Stage": stage.name}),
     ]
-    if has_schedules:
-        # Schedules invoke asynchronously: after two retries Lambda drops the event, and only this metric says so.
+    if schedules:
+        # Schedules invoke asynchronously: after the retries Lambda drops an event it cannot hand to the
+        # dead-letter queue, and only this metric says so.
         made.append(_alarm(parent, name, function_name, "dropped-events", topic_arn, tags,
                            metric_name="AsyncEventsDropped", statistic="Sum", threshold=0, **function_metric))
+    if dead_letter_queue is not None:
+        made.append(queue_alarm(parent, name, function_name, dead_letter_queue, topic_arn, tags))
     return Alarms(topic_arn, [alarm.name for alarm in made])
 
 
