@@ -22,8 +22,8 @@ from .file_times import EntryTimes, FileTimesError, entry_times
 
 # Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
-# The function's code goes to Lambda in the CreateFunction/UpdateFunctionCode request itself,
-# which takes a zip of at most 50 MB; larger ones would have to come from S3.
+# Code sent in the CreateFunction/UpdateFunctionCode request itself may be a zip of at most
+# 50 MB; a larger one goes through S3 (children/artifact_bucket.py).
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
 IGNORE_FILE = ".skyliftignore"
 ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
@@ -122,11 +122,6 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     except FileTimesError as error:
         raise ArtifactError(str(error)) from None
     write_zip(temporary, entries, times)
-    zipped = temporary.stat().st_size
-    if zipped > MAX_ZIPPED_BYTES:
-        temporary.unlink()
-        raise ArtifactError(f"the zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} limit for code "
-                            f"uploaded directly; list what need not ship in {IGNORE_FILE}")
     temporary.replace(path)
     data = path.read_bytes()
     sizes = sorted(((name, file.stat().st_size) for name, file in entries), key=lambda item: (-item[1], item[0]))

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from skylift import artifact, config
-from skylift.naming import function_name as lambda_function_name
+from skylift.naming import function_name as lambda_function_name, log_group_name
 from skylift.settings import DEFAULT_RUNTIME
 
 # Lambda's names for the machine types; `uname -m` says aarch64 where Lambda says arm64.
@@ -86,7 +86,7 @@ def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(args["memory"]),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(args["timeout"]),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+            "AWS_LAMBDA_LOG_GROUP_NAME": log_group_name(name),
             "AWS_LAMBDA_LOG_STREAM_NAME": "local",
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,
