@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STACK ?= staging
 PORT ?= 3000
 
-.PHONY: dev test plan snapshots bench clean
+.PHONY: dev test plan snapshots readme bench clean
 
 $(VENV)/.installed: requirements-dev.txt components/pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,10 +17,14 @@ tests/workflows/node_modules/.installed: tests/workflows/package.json tests/work
 	npm ci --silent --prefix tests/workflows
 	touch $@
 
+tests/servers/node_modules/.installed: tests/servers/package.json tests/servers/package-lock.json
+	npm ci --silent --prefix tests/servers
+	touch $@
+
 dev: $(VENV)/.installed
 	$(VENV)/bin/skylift dev --stack $(STACK) --port $(PORT)
 
-test: $(VENV)/.installed tests/workflows/node_modules/.installed
+test: $(VENV)/.installed tests/workflows/node_modules/.installed tests/servers/node_modules/.installed
 	$(PYTHON) -m pytest -q
 
 plan: $(VENV)/.installed
@@ -31,8 +35,12 @@ snapshots: $(VENV)/.installed
 	$(VENV)/bin/skylift plan --stack staging --update
 	$(VENV)/bin/skylift plan --stack production --update
 
+# After a change to components/skylift/settings.py: the README's configuration table.
+readme: $(VENV)/.installed
+	$(PYTHON) -m skylift.settings README.md
+
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py
 
 clean:
-	rm -rf $(VENV) tests/workflows/node_modules
+	rm -rf $(VENV) tests/workflows/node_modules tests/servers/node_modules

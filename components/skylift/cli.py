@@ -1,4 +1,5 @@
-"""The `skylift` command: dev, invoke, plan, build. Glue only; the work is in skylift.local."""
+"""The `skylift` command. Glue only: dev, invoke, plan and build work in skylift.local;
+logs, versions and rollback talk to AWS through skylift.operations."""
 
 import json
 import sys
@@ -6,14 +7,23 @@ from pathlib import Path
 
 import click
 
-from skylift import artifact, config
-from skylift import schedule as schedule_grammar
+from skylift.errors import SkyliftError
 
 
-class SkyliftError(click.ClickException):
+class UsageError(click.ClickException):
     """A problem the user can fix: printed as 'Error: ...', exit code 2, no traceback."""
 
     exit_code = 2
+
+
+class _Commands(click.Group):
+    """Every command's SkyliftError becomes a UsageError; any other exception is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SkyliftError as error:
+            raise UsageError(str(error)) from None
 
 
 def _stack_option(function):
@@ -23,21 +33,10 @@ def _stack_option(function):
 def _load(ctx: click.Context, stack: str):
     from skylift.local import project
 
-    project_dir = ctx.obj["cwd"]
-    try:
-        return project.load_stack(project_dir, stack)
-    except config.ConfigError as error:
-        raise SkyliftError(str(error)) from None
-    except (OSError, ValueError) as error:
-        raise SkyliftError(str(error)) from None
+    return project.load_stack(ctx.obj["cwd"], stack)
 
 
-def _user_errors():
-    """The exceptions that mean bad input or a failed build, not a bug."""
-    return (config.ConfigError, artifact.ArtifactError, schedule_grammar.ScheduleError)
-
-
-@click.group()
+@click.group(cls=_Commands)
 @click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder holding Pulumi.yaml and Pulumi.<stack>.yaml.")
 @click.pass_context
@@ -59,12 +58,7 @@ def dev(ctx, stack, port, workers, freeze):
     from skylift.local import dev as dev_server
 
     stack_config = _load(ctx, stack)
-    try:
-        dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except OSError as error:
-        raise SkyliftError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
 
 
 @main.command()
@@ -79,23 +73,18 @@ def invoke(ctx, stack, event_file, schedule_name, get_path, url):
     from skylift.local import invoke as invoking
 
     if sum(x is not None for x in (event_file, schedule_name, get_path)) != 1:
-        raise SkyliftError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
-    try:
-        if event_file is not None:
-            event = invoking.file_event(event_file)
-            stack_config = None if url else _load(ctx, stack)
-        else:
-            stack_config = _load(ctx, stack)
-            event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
-        if url:
-            result, failed = invoking.invoke_remote(url, event)
-        else:
-            invocation = invoking.invoke_locally(stack_config, event)
-            result, failed = invocation.lambda_result(), invocation.outcome != "ok"
-    except invoking.InvokeError as error:
-        raise SkyliftError(str(error)) from None
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+        raise UsageError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
+    if event_file is not None:
+        event = invoking.file_event(event_file)
+        stack_config = None if url else _load(ctx, stack)
+    else:
+        stack_config = _load(ctx, stack)
+        event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
+    if url:
+        result, failed = invoking.invoke_remote(url, event)
+    else:
+        invocation = invoking.invoke_locally(stack_config, event)
+        result, failed = invocation.lambda_result(), invocation.outcome != "ok"
     click.echo(json.dumps(json.loads(result), indent=2, ensure_ascii=False))
     if failed:
         sys.exit(1)
@@ -111,12 +100,7 @@ def plan(ctx, stack, as_json, update):
     from skylift.local import plan as planning
 
     _load(ctx, stack)
-    try:
-        resources = planning.plan(ctx.obj["cwd"], stack)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except Exception as error:  # the user's program failed under mocks: say so, without our traceback
-        raise SkyliftError(f"{ctx.obj['cwd'] / '__main__.py'} failed: {type(error).__name__}: {error}") from None
+    resources = planning.plan(ctx.obj["cwd"], stack)
     if update:
         path = planning.snapshot_path(ctx.obj["cwd"], stack)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,10 +118,9 @@ def build(ctx, stack):
     from skylift.local import project
 
     stack_config = _load(ctx, stack)
-    try:
-        built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+    built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"path: {built.path}")
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")
@@ -145,3 +128,75 @@ def build(ctx, stack):
     click.echo("largest files:")
     for name, size in built.largest:
         click.echo(f"  {size:>10}  {name}")
+
+
+def _target(ctx: click.Context, stack: str):
+    from skylift.operations import target
+
+    return target.locate(ctx.obj["cwd"], stack)
+
+
+@main.command()
+@_stack_option
+@click.option("--since", default="10m", show_default=True, help="How far back to start: 30s, 10m, 2h, 1d.")
+@click.option("--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
+@click.option("--filter", "pattern", metavar="TEXT",
+              help='A CloudWatch Logs filter pattern: a word, a "quoted phrase", or { $.level = "ERROR" }.')
+@click.option("--access", is_flag=True, help="The HTTP API's access log instead of the function's log.")
+@click.pass_context
+def logs(ctx, stack, since, follow, pattern, access):
+    """The deployed function's log lines, oldest first; the shim's JSON lines made readable."""
+    from skylift.operations import logs as log_lines
+
+    target = _target(ctx, stack)
+    group = log_lines.log_group(target, access=access)
+
+    def emit(event):
+        click.echo(log_lines.render(event, access=access))
+
+    start = log_lines.since_milliseconds(since)
+    if not follow:
+        for event in log_lines.fetch(target, group, start, pattern):
+            emit(event)
+        return
+    try:
+        log_lines.follow(target, group, start, pattern, emit)
+    except KeyboardInterrupt:
+        return
+
+
+@main.command()
+@_stack_option
+@click.pass_context
+def versions(ctx, stack):
+    """The function's published versions, newest first; * marks the one `live` points at."""
+    from skylift.operations import versions as published_versions
+
+    target = _target(ctx, stack)
+    listed, live = published_versions.published(target), published_versions.live_version(target)
+    click.echo("\n".join(published_versions.table(listed, live)))
+
+
+@main.command()
+@_stack_option
+@click.option("--to", "to_version", type=click.IntRange(1),
+              help="Version to point live at (default: the one before it).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def rollback(ctx, stack, to_version, yes):
+    """Point the `live` alias at an earlier version: all traffic moves at once, nothing is deployed."""
+    from skylift.operations import versions as published_versions
+
+    target = _target(ctx, stack)
+    change = published_versions.choose(target, to_version)
+    question = (f"Point {target.function_name}:live (stack {stack}) from version {change.from_version} "
+                f"to version {change.to_version}?")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise SkyliftError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
+        click.confirm(question, abort=True)
+    published_versions.apply(target, change)
+    click.echo(f"{target.function_name}:live now points at version {change.to_version} (was {change.from_version}).")
+    click.echo(f"This lasts until the next `pulumi up -s {stack}` that publishes a version (or any "
+               f"`pulumi up --refresh`), which points live at the newest code again: to stay back, "
+               f"revert the change and deploy.")

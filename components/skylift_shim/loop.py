@@ -3,7 +3,7 @@
 Init adopts the app the wrapper already started (SKYLIFT_APP_PID), waits until it is ready and
 reports a failure to start through /runtime/init/error. Then each poller (one, or
 AWS_LAMBDA_MAX_CONCURRENCY of them, each with its own Runtime API and app connections) takes the
-next event, answers it through main.answer() exactly as `handler` would, streams function-URL
+next event, answers it through main.invoke() exactly as `handler` would, streams function-URL
 answers when SKYLIFT_STREAMING=1, and lets the app work on for up to SKYLIFT_AFTER_RESPONSE
 seconds before asking for the next event.
 """
@@ -21,10 +21,9 @@ from .after_response import linger
 from .child import Child, Process, StartError
 from .events import function_url
 from .lifecycle import INIT_WAIT_LIMIT, SHUTDOWN_GRACE
-from .loop_settings import LoopSettings, loop_settings
 from .relay import Relay
 from .runtime_api import RuntimeApi, RuntimeApiError
-from .settings import SettingsError, from_environ
+from .environment import Settings, SettingsError, from_environ
 from .streaming import stream_answer
 
 RUNTIME_API = "AWS_LAMBDA_RUNTIME_API"
@@ -36,28 +35,23 @@ MAX_API_FAILURES = 3
 
 def main() -> int:
     api = RuntimeApi(os.environ[RUNTIME_API])
-    options = init(api)
-    if options is None:
+    settings = init(api)
+    if settings is None:
         return 1
-    for number in range(1, options.concurrency):
-        threading.Thread(target=poll, args=(options, Relay(shim.state.settings.port)), daemon=True,
+    for number in range(1, settings.concurrency):
+        threading.Thread(target=poll, args=(settings, Relay(settings.port)), daemon=True,
                          name=f"skylift-poller-{number + 1}").start()
-    return poll(options, shim.state.relay, api)
+    return poll(settings, None, api)
 
 
-def init(api: RuntimeApi) -> LoopSettings | None:
+def init(api: RuntimeApi) -> Settings | None:
     """Adopt or start the app and wait until it is ready; None once a failure went to /runtime/init/error."""
     app_pid = os.environ.pop(APP_PID, None)  # before Child copies the environment for restarts
-    problems = []
     try:
         settings = from_environ()
     except SettingsError as error:
-        settings, problems = None, error.problems
-    options, option_problems = loop_settings(os.environ)
-    problems += option_problems
-    if problems:
         _stop_pid(app_pid)
-        return _init_failed(api, "Skylift.InvalidConfiguration", "bad function configuration:\n" + "\n".join(problems))
+        return _init_failed(api, "Skylift.InvalidConfiguration", f"bad function configuration:\n{error}")
     log.set_level(settings.log_level)
     child = Child(settings.command, cwd=settings.app_dir, port=settings.port, ready_path=settings.ready_path)
     if app_pid and app_pid.isdigit():
@@ -77,7 +71,7 @@ def init(api: RuntimeApi) -> LoopSettings | None:
     except OSError as error:
         shim.shutdown()
         return _init_failed(api, "Skylift.AppStartFailed", f"cannot start {settings.command!r}: {error}")
-    return options
+    return settings
 
 
 def _init_failed(api: RuntimeApi, error_type: str, message: str) -> None:
@@ -104,7 +98,7 @@ def _on_sigterm(signum, frame) -> None:
     raise SystemExit(0)
 
 
-def poll(options: LoopSettings, relay: Relay, api: RuntimeApi | None = None) -> int:
+def poll(settings: Settings, relay: Relay | None, api: RuntimeApi | None = None) -> int:
     """One poller: next event, answer, linger; forever (until the Runtime API is gone)."""
     api = api or RuntimeApi(os.environ[RUNTIME_API])
     failures = 0
@@ -119,12 +113,12 @@ def poll(options: LoopSettings, relay: Relay, api: RuntimeApi | None = None) -> 
                 return 1
             time.sleep(0.01 * failures)
             continue
-        deadline = handle(api, relay, invocation, options)
-        if options.after_response > 0:
-            linger(shim.state.child, min(time.monotonic() + options.after_response, deadline))
+        deadline = handle(api, relay, invocation, settings.streaming)
+        if settings.after_response > 0:
+            linger(shim.state.child, min(time.monotonic() + settings.after_response, deadline))
 
 
-def handle(api: RuntimeApi, relay: Relay, invocation, options: LoopSettings) -> float:
+def handle(api: RuntimeApi, relay: Relay | None, invocation, streaming: bool) -> float:
     """Answer one invocation; returns its deadline (time.monotonic()) without the safety margin."""
     left = invocation.deadline_ms / 1000.0 - time.time() if invocation.deadline_ms else shim.DEFAULT_TIME_LEFT
     hard_deadline = time.monotonic() + left
@@ -138,10 +132,10 @@ def handle(api: RuntimeApi, relay: Relay, invocation, options: LoopSettings) -> 
         except ValueError as error:
             api.fail(request_id, "Skylift.InvalidEvent", f"skylift: the event is not JSON: {error}")
             return hard_deadline
-        if options.streaming and isinstance(event, dict) and function_url.matches(event):
+        if streaming and isinstance(event, dict) and function_url.matches(event):
             stream_answer(api, relay, event, request_id, deadline, invocation.trace_id)
         else:
-            result = shim.answer(event, request_id, deadline, trace_id=invocation.trace_id, relay=relay)
+            result = shim.invoke(event, request_id, deadline, trace_id=invocation.trace_id, relay=relay)
             api.respond(request_id, json.dumps(result).encode())
     except RuntimeApiError as error:
         log.log("error", str(error))

@@ -10,10 +10,11 @@ import time
 
 from . import log
 from .child import Child, StartError
-from .events import MAX_RESULT_BYTES, BadEvent, fallback, http_api_v2, pick
+from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
+from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
+from .events.common import route_key
 from .message import Request, Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
-from .settings import Settings, SettingsError, from_environ
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
 SAFETY_MARGIN = 0.25
@@ -27,6 +28,7 @@ class _State:
     settings_error: str | None = None
     child: Child | None = None
     relay: Relay | None = None
+    private_routes: frozenset = frozenset()
 
 
 state = _State()
@@ -48,6 +50,7 @@ def configure(settings: Settings | None = None, child: Child | None = None, erro
         state.child = child or Child(settings.command, cwd=settings.app_dir, port=settings.port,
                                      ready_path=settings.ready_path)
         state.relay = Relay(settings.port)
+        state.private_routes = frozenset(map(route_key, settings.private_paths))
 
 
 def shutdown(grace: float = 2.0) -> None:
@@ -57,22 +60,24 @@ def shutdown(grace: float = 2.0) -> None:
     if state.child is not None:
         state.child.stop(grace)
     state.settings = state.child = state.relay = state.settings_error = None
+    state.private_routes = frozenset()
 
 
 def handler(event, context):
-    """The entry point of Lambda's own runtime client (handler string `skylift_shim.handler`)."""
+    """The managed runtime's entry point: the request id and deadline come from Lambda's context."""
     started = time.monotonic()
     request_id = str(getattr(context, "aws_request_id", "") or "local")
-    return answer(event, request_id, _deadline(context, started), started=started)
+    return invoke(event, request_id, _deadline(context, started), started=started)
 
 
-def answer(event, request_id: str, deadline: float, *, started: float | None = None, trace_id: str | None = None,
-           relay: Relay | None = None, exchange=None) -> dict:
-    """One invocation, whichever entry point: the Lambda result for `event`, never an exception.
+def invoke(event, request_id: str, deadline: float, *, started: float | None = None, trace_id: str | None = None,
+           relay: Relay | None = None, exchange=None):
+    """One invocation: the Lambda result for `event`, answered before `deadline` (a time.monotonic()
+    value, the safety margin already taken off). Never raises: every failure becomes an HTTP answer.
 
-    `deadline` is a time.monotonic() value already short of the safety margin; `relay` is the
-    caller's kept connection (one per poller; the shared one when None); `exchange(relay, request,
-    deadline)` replaces Relay.forward (the streaming loop's open-ended response).
+    The runtime loop passes the invocation's trace id, its poller's own kept connection (`relay`;
+    the shared one when None) and, to stream, `exchange(relay, request, deadline)` in place of
+    Relay.forward: then the answer is that Response itself, not a Lambda result.
     """
     started = time.monotonic() if started is None else started
     log.request_id = request_id
@@ -81,16 +86,15 @@ def answer(event, request_id: str, deadline: float, *, started: float | None = N
         source, request = parse(event, request_id, trace_id)
         if isinstance(request, Response):  # the event could not become a request
             return request if exchange is not None else source.to_result(request, event)
-        response = _respond(request, deadline, relay, exchange)
+        if state.private_routes and source in HTTP_SOURCES and route_key(request.target) in state.private_routes:
+            # A schedule's path: only the shim calls it, or any client could pose as the schedule.
+            log.log("info", "private path requested over HTTP: 404", method=request.method, target=request.target)
+            response = error_response(404, "Not Found")
+        else:
+            response = _respond(request, deadline, relay, exchange)
         if exchange is not None:
             return response
-        result = source.to_result(response, event)
-        size = _result_size(result)
-        if size > MAX_RESULT_BYTES:
-            message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
-                       f"over Lambda's 6 MB limit of {MAX_RESULT_BYTES} bytes")
-            log.log("error", message, status=response.status)
-            result = source.to_result(error_response(502, message), event)
+        result = _within_payload_limit(source, source.to_result(response, event), response, event)
         if log.threshold <= log.DEBUG:
             log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
                     status=result["statusCode"], ms=round((time.monotonic() - started) * 1000, 2))
@@ -113,11 +117,7 @@ def parse(event, request_id: str, trace_id: str | None = None):
     source = http_api_v2
     try:
         source = pick(event)
-        if source is fallback:
-            events_path = state.settings.events_path if state.settings else "/events"
-            request = fallback.to_request(event, request_id, events_path)
-        else:
-            request = source.to_request(event, request_id)
+        request = source.to_request(event, _invocation(request_id))
     except Exception as error:  # any malformed field: a 400 that says which
         reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
         log.log("error", "malformed event", source=source.NAME, reason=str(reason))
@@ -125,6 +125,21 @@ def parse(event, request_id: str, trace_id: str | None = None):
     if trace_id and not any(name.lower() == "x-amzn-trace-id" for name, _ in request.headers):
         request.headers.append(("X-Amzn-Trace-Id", trace_id))
     return source, request
+
+
+def _invocation(request_id: str) -> Invocation:
+    events_path = state.settings.events_path if state.settings else DEFAULT_EVENTS_PATH
+    return Invocation(request_id, events_path)
+
+
+def _within_payload_limit(source, result: dict, response: Response, event) -> dict:
+    size = _result_size(result)
+    if size <= PAYLOAD_LIMIT_BYTES:
+        return result
+    message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
+               f"over Lambda's 6 MB limit of {PAYLOAD_LIMIT_BYTES} bytes")
+    log.log("error", message, status=response.status)
+    return source.to_result(error_response(502, message), event)
 
 
 def _result_size(result: dict) -> int:
@@ -141,7 +156,7 @@ def _result_size(result: dict) -> int:
         elif isinstance(value, str):
             text.append(value)
     # JSON escapes cost at most 6 bytes per character, quotes and separators a few per string.
-    if 6 * sum(map(len, text)) + 8 * len(text) + 100 <= MAX_RESULT_BYTES:
+    if 6 * sum(map(len, text)) + 8 * len(text) + 100 <= PAYLOAD_LIMIT_BYTES:
         return 0
     if result["isBase64Encoded"]:
         # base64 needs no escaping: measure the rest, add the body, skip serialising megabytes twice.
@@ -157,7 +172,7 @@ def _deadline(context, started: float) -> float:
     return started + max(left - SAFETY_MARGIN, 0.0)
 
 
-def _respond(request, deadline: float, relay: Relay | None, exchange) -> Response:
+def _respond(request, deadline: float, relay: Relay | None = None, exchange=None) -> Response:
     if state.settings_error is not None:
         log.log("error", "bad settings", error=state.settings_error)
         return error_response(500, "skylift: bad function configuration:\n" + state.settings_error)
@@ -170,7 +185,7 @@ def _respond(request, deadline: float, relay: Relay | None, exchange) -> Respons
     try:
         if exchange is not None:
             return exchange(relay, request, deadline)
-        return relay.forward(request, deadline, max_body=MAX_RESULT_BYTES)
+        return relay.forward(request, deadline, max_body=PAYLOAD_LIMIT_BYTES)
     except UpstreamTimeout as error:
         reason = child.exit_reason()
         if reason is not None:
@@ -190,7 +205,7 @@ def _respond(request, deadline: float, relay: Relay | None, exchange) -> Respons
         log.log("error", str(error), target=request.target)
         return error_response(502, f"skylift: {error}")
     except BodyTooLarge:
-        message = (f"skylift: the app's response body is over {MAX_RESULT_BYTES} bytes, "
+        message = (f"skylift: the app's response body is over {PAYLOAD_LIMIT_BYTES} bytes, "
                    "Lambda's 6 MB response limit")
         log.log("error", message)
         return error_response(502, message)
@@ -201,13 +216,12 @@ def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | N
         return None
     # Concurrent pollers share one app: the first to get here restarts it, the others wait for it.
     with _lifecycle:
+        relay.close()  # a kept connection went to the app that is gone
         if child.ready and child.exit_reason() is None:
-            relay.close()  # its kept connection went to the app that died
             return None
         if child.process is not None and child.exit_reason() is not None:
             log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
             child.stop()
-        relay.close()
         if child.process is None:
             child.start()
         timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))

@@ -26,7 +26,7 @@ def prelude(response: Response, event) -> bytes:
 
 
 def stream_answer(api, relay, event, request_id: str, deadline: float, trace_id: str | None) -> None:
-    response = shim.answer(event, request_id, deadline, trace_id=trace_id, relay=relay, exchange=_open)
+    response = shim.invoke(event, request_id, deadline, trace_id=trace_id, relay=relay, exchange=_open)
     stream = api.stream(request_id, CONTENT_TYPE)
     stream.write(prelude(response, event))
     body = response.body

@@ -39,15 +39,13 @@ def test_schema_describes_the_app():
     schema = json.loads(GOLDEN.read_text())
     app = schema["resources"]["skylift:index:App"]
     assert schema["name"] == "skylift"
-    assert set(app["inputProperties"]) == {
-        "command", "source", "build", "runtime", "architecture", "memory", "timeout", "ephemeralStorage",
-        "environment", "logRetentionDays", "schedules", "readinessPath", "throttle", "reservedConcurrency", "tags",
-    }
-    assert app["inputProperties"]["schedules"]["items"]["$ref"] == "#/types/skylift:index:ScheduleArgs"
-    assert set(schema["types"]["skylift:index:ScheduleArgs"]["properties"]) == {"name", "schedule", "path", "method",
-                                                                              "body"}
-    assert set(app["properties"]) == set(app["required"]) == {
-        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
+    # Its inputs are the settings table's keys: tests/config/test_settings.py.
+    assert set(app["required"]) == {
+        "url", "functionName", "functionArn", "liveVersion", "aliasArn", "logGroupName", "apiId", "roleArn",
+        "roleName", "scheduleRuleNames"}
+    # Set only when their option is.
+    assert set(app["properties"]) - set(app["required"]) == {
+        "domainUrl", "domainTarget", "domainTargetZoneId", "alarmTopicArn"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from skylift_shim import main as shim
 from skylift_shim.child import Child
-from skylift_shim.settings import Settings, free_port
+from skylift_shim.environment import Settings, free_port
 
 HERE = Path(__file__).parent
 APP_SERVER = HERE / "app_server.py"
@@ -36,15 +36,17 @@ def load_event(name):
     return json.loads((EVENTS / name).read_text())
 
 
-def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", **app_env):
+def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", command=None, app_dir=HERE,
+               private_paths=(), **app_env):
     settings = Settings(
-        command=f"{sys.executable} {APP_SERVER}",
-        app_dir=str(HERE),
+        command=command or f"{sys.executable} {APP_SERVER}",
+        app_dir=str(app_dir),
         port=free_port(),
         ready_path=ready_path,
         start_timeout=start_timeout,
         events_path=events_path,
         log_level="info",
+        private_paths=private_paths,
     )
     env = dict(os.environ, **app_env)
     child = Child(settings.command, cwd=settings.app_dir, port=settings.port, ready_path=ready_path, env=env)
@@ -95,16 +97,17 @@ def invoke(event, request_id="req-1", time_left=10.0):
     return EntryPoint.runtime_api.invoke(event, request_id, time_left).result()
 
 
-def start_loop(settings=None):
-    """A poller of the shim's runtime loop in a thread, against a fresh FakeRuntimeApi; returns both."""
+def start_loop(**loop_settings):
+    """A poller of the shim's runtime loop in a thread, against a fresh FakeRuntimeApi; returns both.
+
+    `loop_settings` (streaming, after_response) are the loop's own; the app is the one start_shim configured."""
     from runtime_api_server import FakeRuntimeApi
 
     from skylift_shim.loop import poll
-    from skylift_shim.loop_settings import LoopSettings
     from skylift_shim.runtime_api import RuntimeApi
 
     api = FakeRuntimeApi()
-    thread = threading.Thread(target=poll, args=(settings or LoopSettings(), None, RuntimeApi(api.address)),
+    thread = threading.Thread(target=poll, args=(Settings(command='-', app_dir=str(HERE), port=0, **loop_settings), None, RuntimeApi(api.address)),
                               daemon=True)
     thread.start()
     return api, thread

@@ -124,6 +124,6 @@ def test_the_deadline_comes_from_the_runtime_api(loop):
 
 
 def free_port():
-    from skylift_shim.settings import free_port as pick
+    from skylift_shim.environment import free_port as pick
 
     return pick()

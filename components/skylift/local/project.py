@@ -1,5 +1,6 @@
 """A project's stack, built and unpacked as Lambda would receive it, and the environment Lambda gives it."""
 
+import calendar
 import os
 import platform
 import stat
@@ -7,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 from skylift import artifact, config
+from skylift.naming import function_name as lambda_function_name, log_group_name
+from skylift.settings import DEFAULT_RUNTIME
 
 # Lambda's names for the machine types; `uname -m` says aarch64 where Lambda says arm64.
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
@@ -31,7 +34,8 @@ def host_architecture() -> str:
 
 
 def unpack(zip_path: Path, task_root: Path) -> Path:
-    """Extract as Lambda does, keeping each entry's Unix mode (ZipFile.extractall drops it)."""
+    """Extract as Lambda does, keeping each entry's Unix mode and time (ZipFile.extractall drops both):
+    static-file servers answer Last-Modified from the file times."""
     task_root.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
@@ -39,11 +43,15 @@ def unpack(zip_path: Path, task_root: Path) -> Path:
             mode = info.external_attr >> 16
             if mode and not info.is_dir():
                 os.chmod(target, stat.S_IMODE(mode))
+            # A zip time has no zone: skylift writes UTC, and Lambda's clock is UTC.
+            stamp = calendar.timegm(info.date_time + (0, 0, 0))
+            os.utime(target, (stamp, stamp))
     return task_root
 
 
 def function_name(stack_config) -> str:
-    return f"{stack_config.namespace}-{stack_config.stack}"
+    """The deployed function's name, for an App named after the project as the program names it."""
+    return lambda_function_name(stack_config.namespace, stack_config.namespace, stack_config.stack)
 
 
 def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-1", warn=print) -> dict[str, str]:
@@ -73,12 +81,12 @@ def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-
             "TZ": ":UTC",
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(task_root),
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{args.get('runtime', 'python3.13')}",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{args.get('runtime', DEFAULT_RUNTIME)}",
             "AWS_LAMBDA_FUNCTION_NAME": name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(args["memory"]),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(args["timeout"]),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+            "AWS_LAMBDA_LOG_GROUP_NAME": log_group_name(name),
             "AWS_LAMBDA_LOG_STREAM_NAME": "local",
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,

@@ -11,13 +11,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+from skylift_shim.events import PAYLOAD_LIMIT_BYTES
+from skylift_shim.message import HTTP_METHODS
+
 from . import httpapi
 from .pool import PoolClosed, WorkerPool
 from .worker import Invocation
 
 RIE_INVOKE_PATH = "/2015-03-31/functions/function/invocations"
-# The methods an HTTP API passes on through its $default route.
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def access_line(method: str, target: str, status: int, invocation: Invocation | None) -> str:
@@ -27,10 +28,10 @@ def access_line(method: str, target: str, status: int, invocation: Invocation | 
     return f"{method} {target} {status} {invocation.duration_ms:.1f} ms {start}"
 
 
-def response_for(invocation: Invocation) -> httpapi.Response:
+def response_for(invocation: Invocation, method: str = "GET") -> httpapi.Response:
     """What the HTTP API answers for an invocation's outcome."""
     if invocation.outcome == "ok":
-        return httpapi.response_from_result(invocation.result)
+        return httpapi.response_from_result(invocation.result, method)
     if invocation.outcome == "timeout":
         return httpapi.gateway_error(504)
     if invocation.outcome == "too_large":
@@ -71,9 +72,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("date", self.date_time_string())
         if request_id:
             self.send_header("apigw-requestid", request_id)
-        self.send_header("content-length", str(len(response.body)))
+        if not httpapi.has_no_body(self.command, response.status):
+            self.send_header("content-length", str(len(response.body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if not httpapi.has_no_body(self.command, response.status):
             self.wfile.write(response.body)
 
     def _handle(self) -> None:
@@ -95,13 +97,13 @@ class _Handler(BaseHTTPRequestHandler):
         except httpapi.BadRequest:
             return httpapi.gateway_error(400), None
         # Lambda's limit applies to the whole event, base64 body included.
-        if len(body) > httpapi.PAYLOAD_LIMIT or len(json.dumps(event)) > httpapi.PAYLOAD_LIMIT:
+        if len(body) > PAYLOAD_LIMIT_BYTES or len(json.dumps(event)) > PAYLOAD_LIMIT_BYTES:
             return httpapi.gateway_error(413), None
         try:
             invocation = self.server.pool.invoke(event, request_id)
         except PoolClosed:
             return httpapi.gateway_error(503), None
-        return response_for(invocation), invocation
+        return response_for(invocation, self.command), invocation
 
     def _invoke_raw(self, body: bytes) -> None:
         try:
@@ -121,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(httpapi.Response(200, headers, invocation.lambda_result()))
 
 
-for _method in METHODS:
+for _method in HTTP_METHODS:
     setattr(_Handler, f"do_{_method}", _Handler._handle)
 
 

@@ -2,12 +2,13 @@
 
 import base64
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..message import Request, Response
 
-# Lambda's synchronous invocation payload limit, measured on the JSON result (so after base64).
-MAX_RESULT_BYTES = 6 * 1024 * 1024
+# Lambda's synchronous invocation payload limit, for the event and for the result; measured on the
+# JSON, so after base64.
+PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _TOKEN_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+\Z")
@@ -25,6 +26,17 @@ BODY_METHODS = frozenset(["POST", "PUT", "PATCH"])
 
 class BadEvent(ValueError):
     """The event has the shape of a source but a field is missing or unusable."""
+
+
+class Invocation:
+    """What every source's to_request gets besides the event: the Lambda request id (it becomes the
+    app's X-Request-Id) and the path that events from no HTTP source are POSTed to."""
+
+    __slots__ = ("request_id", "events_path")
+
+    def __init__(self, request_id: str, events_path: str):
+        self.request_id = request_id
+        self.events_path = events_path
 
 
 def field(mapping, key, kind, default=None):
@@ -77,9 +89,12 @@ def multi_headers(event) -> list:
     return pairs
 
 
-def build_request(method, path_target, headers, body, *, request_id, forwarded=None, host=None) -> Request:
+def build_request(method, path_target, headers, body, *, request_id, forwarded=None, host=None,
+                  shim_headers=()) -> Request:
     """Check and complete what the app will see: no hop-by-hop headers, one Cookie header, our
-    Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them."""
+    Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them.
+    X-Skylift-* headers come only from the shim (`shim_headers`): a client's are dropped, so no one can
+    pose as a schedule."""
     if not isinstance(method, str) or not _TOKEN.match(method):
         raise BadEvent(f"HTTP method {method!r} is not a valid token")
     if _BAD_TARGET.search(path_target):
@@ -93,7 +108,7 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
         if not isinstance(value, str) or _BAD_VALUE.search(value):
             raise BadEvent(f"header {name} has a value that is not a single-line string")
         lower = name.lower()
-        if lower in _HOP_BY_HOP or lower == "x-request-id":
+        if lower in _HOP_BY_HOP or lower == "x-request-id" or lower.startswith("x-skylift-"):
             continue
         if lower == "cookie":
             # RFC 6265: one Cookie header; ALB multi-value mode passes one per cookie.
@@ -110,10 +125,23 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
     for name, value in (forwarded or {}).items():
         if name.lower() not in seen and isinstance(value, str) and value and not _BAD_VALUE.search(value):
             out.append((name, value))
+    out.extend(shim_headers)
     out.append(("X-Request-Id", request_id))
     if body or method.upper() in BODY_METHODS:
         out.append(("Content-Length", str(len(body))))
     return Request(method.upper(), path_target, out, body)
+
+
+def route_key(path_target: str) -> str:
+    """The path as a router may take it: decoded, dot segments resolved, no empty segments or trailing
+    slash, lower case. Private paths are compared on this, so /Tasks//refresh/ is private too."""
+    segments = []
+    for segment in unquote(path_target.split("?", 1)[0]).split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return "/" + "/".join(segments).lower()
 
 
 def forwarded(source_ip, proto="https", port="443") -> dict:
