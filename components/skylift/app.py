@@ -31,6 +31,7 @@ from .children.dead_letter import dead_letter_queue, schedule_invoke_config
 from .children.domain import custom_domain
 from .children.live_alias import live_alias
 from .children.role_access import attach_policies, network_arn_prefix
+from .children.stream_url import stream_url
 from .loading import checked
 from .naming import access_log_group_name, function_name, log_group_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
@@ -83,6 +84,8 @@ class App(pulumi.ComponentResource):
     """Hosted zone id of domain_target, for an alias record."""
     alarm_topic_arn: pulumi.Output[Optional[str]]
     """The SNS topic the alarms notify, when alarms are on."""
+    stream_url: pulumi.Output[Optional[str]]
+    """The function URL answering in Lambda's streaming mode, when streaming is on."""
 
     def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Everything that can fail on the deployer's machine happens before
@@ -114,14 +117,16 @@ class App(pulumi.ComponentResource):
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
             api=api, stage=stage, schedules=bool(rules), dead_letter_queue=queue, tags=self._tags)
+        streamed = settings.get("streaming") and stream_url(
+            self, name, function, qualifier=alias.name, iam=(settings.get("authorizer") or {}).get("type") == "iam")
         self._warn_when_unlimited(settings)
 
         self.role, self.function, self.alias, self.log_group = role, function, alias, log_group
         self.api, self.stage, self.dead_letter_queue = api, stage, queue
 
-        self._register_outputs(rules, domain, alarm_set)
+        self._register_outputs(rules, domain, alarm_set, streamed)
 
-    def _register_outputs(self, rules, domain, alarm_set) -> None:
+    def _register_outputs(self, rules, domain, alarm_set, streamed) -> None:
         """The outputs, from the children kept as attributes and what the optional features made."""
         self.url = self.api.api_endpoint
         self.function_name = self.function.name
@@ -137,9 +142,10 @@ class App(pulumi.ComponentResource):
         self.domain_target = domain.target_domain_name if domain else _none()
         self.domain_target_zone_id = domain.target_zone_id if domain else _none()
         self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
+        self.stream_url = streamed.function_url if streamed else _none()
         names = ("url", "function_name", "function_arn", "live_version", "alias_arn", "log_group_name", "api_id",
                  "role_arn", "role_name", "schedule_rule_names", "domain_url", "domain_target",
-                 "domain_target_zone_id", "alarm_topic_arn")
+                 "domain_target_zone_id", "alarm_topic_arn", "stream_url")
         self.register_outputs({output: getattr(self, output) for output in names})
 
     def _child(self, **extra) -> pulumi.ResourceOptions:

@@ -136,6 +136,23 @@ def number_at_least(low, unit):
     return check
 
 
+def number_range(low, high, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            # A float key decodes 901 as 901.0: show it as written.
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            checker.problem(f"{key} must be a number from {low} to {high} ({unit}), got {checker.show(key, shown)}")
+    return check
+
+
+def streaming(checker, key, value):
+    boolean_meaning("a function URL streaming the app's answers")(checker, key, value)
+    authorizer = checker.value("authorizer") or {}
+    if value is True and isinstance(authorizer, dict) and authorizer.get("type") == "jwt":
+        checker.problem(f"{key} cannot be combined with a jwt authorizer: a function URL checks IAM signatures "
+                        "only, so its streamed answers would be public (use authorizer type iam, or no streaming)")
+
+
 def path(checker, key, value):
     if not isinstance(value, str) or not value.startswith("/"):
         checker.problem(f"{key} must be a path starting with /, got {value!r}")

@@ -45,7 +45,7 @@ def test_schema_describes_the_app():
         "roleName", "scheduleRuleNames"}
     # Set only when their option is.
     assert set(app["properties"]) - set(app["required"]) == {
-        "domainUrl", "domainTarget", "domainTargetZoneId", "alarmTopicArn"}
+        "domainUrl", "domainTarget", "domainTargetZoneId", "alarmTopicArn", "streamUrl"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():
