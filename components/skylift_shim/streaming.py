@@ -43,7 +43,7 @@ def stream_answer(api, relay, event, request_id: str, deadline: float, trace_id:
                 return
             stream.write(piece)
     except (UpstreamTimeout, UpstreamFailed) as error:
-        reason = shim.state.child.exit_reason() if shim.state.child else None
+        reason = shim.state.child.wait_exit(0.2) if shim.state.child else None
         message = f"skylift: {error}" + (f"; app {shim.state.child.command!r} {reason}" if reason else "")
         log.log("error", message, target=response.reason)
         stream.abort("Skylift." + type(error).__name__, message)

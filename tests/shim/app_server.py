@@ -8,7 +8,7 @@ at a time, as many simple servers do: a hung request blocks every later one), HI
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
 /chunked, /until-close (body ended by closing), /sse?n=N&gap=S (N server-sent events S seconds apart,
 chunked), /stream?size=N (N bytes in 1 MB chunks), /stream-break (two chunks, then exit 4),
-/background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
+/sleep?s=S, /background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
 /in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
 /status/N; anything else echoes the request as JSON.
 """
@@ -95,6 +95,9 @@ class App(BaseHTTPRequestHandler):
             return None
         if url.path in ("/sse", "/stream", "/stream-break"):
             return self.stream(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
+        if url.path == "/sleep":
+            time.sleep(float(parse_qs(url.query)["s"][0]))
+            return self.send(200, [("Content-Type", "text/plain")], b"slept")
         if url.path == "/background":
             query = parse_qs(url.query)
             self.send(202, [("Content-Type", "text/plain")], b"accepted")
