@@ -9,7 +9,7 @@ import threading
 import time
 
 from . import log
-from .child import Child, StartError
+from .child import Child, StartError, describe_exit
 from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
 from .events.common import route_key
@@ -187,7 +187,7 @@ def _respond(request, deadline: float, relay: Relay | None = None, exchange=None
             return exchange(relay, request, deadline)
         return relay.forward(request, deadline, max_body=PAYLOAD_LIMIT_BYTES)
     except UpstreamTimeout as error:
-        reason = child.exit_reason()
+        reason = _exit_of(child, process)
         if reason is not None:
             return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
@@ -199,7 +199,7 @@ def _respond(request, deadline: float, relay: Relay | None = None, exchange=None
                                    f"(minus {SAFETY_MARGIN:g} s to answer); the app will be restarted "
                                    "on the next invocation")
     except UpstreamFailed as error:
-        reason = child.wait_exit(0.2)
+        reason = _exit_of(child, process, wait=0.2)
         if reason is not None:
             return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
@@ -234,6 +234,14 @@ def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | N
             status = 502 if exited else 503
             return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
     return None
+
+
+def _exit_of(child: Child, process, wait: float = 0.0) -> str | None:
+    """How the app that took the request ended (None if it runs), even if another poller has reaped it since."""
+    if child.process is process:
+        return child.wait_exit(wait)
+    code = process.poll() if process is not None else None
+    return describe_exit(code) if code is not None else None
 
 
 def _stop(child: Child, process, grace: float = 2.0) -> None:

@@ -44,7 +44,8 @@ class FakeRuntimeApi:
         self.thread.start()
 
     def close(self):
-        self.pending.put(None)  # a waiting poller's /next fails, and its retries find no server
+        for _ in range(16):  # every waiting poller's /next fails, and its retries find no server
+            self.pending.put(None)
         self.server.shutdown()
         self.server.server_close()
 
