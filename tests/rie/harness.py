@@ -53,6 +53,14 @@ BASE_ENVIRONMENT = {
 }
 
 
+def function_environment(stack_config, **extra) -> dict:
+    """The function's environment as the component sets it, and the timeout Lambda gives the runtime."""
+    from skylift import config
+
+    return {**config.function_environment(stack_config.args),
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(stack_config.args["timeout"]), **extra}
+
+
 def find_rie() -> Path | None:
     explicit = os.environ.get("SKYLIFT_RIE")
     if explicit:
