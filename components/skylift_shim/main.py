@@ -5,6 +5,7 @@ kept connection to it. It never raises out of `handler`; every failure becomes a
 """
 
 import json
+import os
 import threading
 import time
 
@@ -67,7 +68,9 @@ def handler(event, context):
     """The managed runtime's entry point: the request id and deadline come from Lambda's context."""
     started = time.monotonic()
     request_id = str(getattr(context, "aws_request_id", "") or "local")
-    return invoke(event, request_id, _deadline(context, started), started=started)
+    # Lambda's runtime client exports the invocation's trace id, as the loop does.
+    return invoke(event, request_id, _deadline(context, started), started=started,
+                  trace_id=os.environ.get("_X_AMZN_TRACE_ID"))
 
 
 def invoke(event, request_id: str, deadline: float, *, started: float | None = None, trace_id: str | None = None,
@@ -237,11 +240,13 @@ def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | N
 
 
 def _exit_of(child: Child, process, wait: float = 0.0) -> str | None:
-    """How the app that took the request ended (None if it runs), even if another poller has reaped it since."""
-    if child.process is process:
-        return child.wait_exit(wait)
-    code = process.poll() if process is not None else None
-    return describe_exit(code) if code is not None else None
+    """How the app that took the request ended (None if it runs), even once another poller has reaped it."""
+    if process is None:
+        return child.exit_reason()
+    if wait:
+        process.wait(wait)
+    code = process.poll()
+    return None if code is None else describe_exit(code)
 
 
 def _stop(child: Child, process, grace: float = 2.0) -> None:

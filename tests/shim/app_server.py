@@ -8,7 +8,7 @@ at a time, as many simple servers do: a hung request blocks every later one), HI
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
 /chunked, /until-close (body ended by closing), /sse?n=N&gap=S (N server-sent events S seconds apart,
 chunked), /stream?size=N (N bytes in 1 MB chunks), /stream-break (two chunks, then exit 4),
-/sleep?s=S, /background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
+/sleep?s=S (answers how many requests were in flight as it woke), /background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
 /in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
 /status/N; anything else echoes the request as JSON.
 """
@@ -19,10 +19,25 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+
+IN_FLIGHT = {"sleeping": 0}
+IN_FLIGHT_LOCK = threading.Lock()
+
+
+def sleep_counted(seconds):
+    with IN_FLIGHT_LOCK:
+        IN_FLIGHT["sleeping"] += 1
+    time.sleep(seconds)
+    with IN_FLIGHT_LOCK:
+        seen = IN_FLIGHT["sleeping"]
+        IN_FLIGHT["sleeping"] -= 1
+    return f"slept with {seen} in flight".encode()
 
 
 class App(BaseHTTPRequestHandler):
@@ -96,8 +111,7 @@ class App(BaseHTTPRequestHandler):
         if url.path in ("/sse", "/stream", "/stream-break"):
             return self.stream(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
         if url.path == "/sleep":
-            time.sleep(float(parse_qs(url.query)["s"][0]))
-            return self.send(200, [("Content-Type", "text/plain")], b"slept")
+            return self.send(200, [("Content-Type", "text/plain")], sleep_counted(float(parse_qs(url.query)["s"][0])))
         if url.path == "/background":
             query = parse_qs(url.query)
             self.send(202, [("Content-Type", "text/plain")], b"accepted")

@@ -7,7 +7,7 @@ import pytest
 from shim_support import HERE, http_api_event, start_loop
 
 from skylift_shim import main as shim
-from skylift_shim.after_response import IDLE_WINDOW, activity
+from skylift_shim.after_response import activity
 from skylift_shim.environment import Settings
 from skylift_shim.loop import poll
 from skylift_shim.relay import Relay
@@ -44,22 +44,22 @@ def test_the_app_finishes_its_background_work_before_the_next_event(loop_with, t
     assert (answer.result()["statusCode"], answer.result()["body"]) == (202, "accepted")
     waited = next_call_after(api, answer)
     assert mark.read_text() == "done"
-    # Done once the work was: the app idle for IDLE_WINDOW, long before the 5 s limit.
-    assert mark.stat().st_mtime <= time.time() and 0.5 <= waited < 0.5 + 10 * IDLE_WINDOW
+    # It waited for the work (0.5 s), then stopped once the app was idle: well before the 5 s limit.
+    assert 0.5 <= waited < 4
 
 
 def test_without_after_response_the_loop_asks_for_the_next_event_at_once(loop_with, tmp_path):
     api = loop_with()
     mark = tmp_path / "done"
     answer = api.invoke(http_api_event(raw_path="/background", query=f"cpu=0.5&mark={mark}"), "bg-2")
-    assert next_call_after(api, answer) < 0.2
+    assert next_call_after(api, answer) < 0.5
     assert not mark.exists()  # still working: on Lambda it would now be frozen
 
 
 def test_the_window_ends_early_when_the_app_is_idle(loop_with):
     api = loop_with(after_response=5)
     answer = api.invoke(http_api_event(raw_path="/idle"), "idle-1")
-    assert next_call_after(api, answer) < 10 * IDLE_WINDOW
+    assert next_call_after(api, answer) < 4  # the limit is 5 s
 
 
 def test_activity_counts_cpu_and_outbound_connections_of_the_apps_process_group(app):
@@ -78,12 +78,11 @@ def test_many_pollers_share_one_app_each_with_its_own_connection_and_one_restart
         starts = []
         real_start = shim.state.child.start
         shim.state.child.start = lambda: (starts.append(time.monotonic()), real_start())[1]
-        began = time.monotonic()
         for number in range(3):
             api.submit(http_api_event(raw_path="/sleep", query="s=0.6"), f"c-{number}")
-        answers = [api.wait(f"c-{number}") for number in range(3)]
-        assert [a.result()["body"] for a in answers] == ["slept"] * 3
-        assert time.monotonic() - began < 1.5  # side by side: one after another would take 1.8 s
+        answers = [api.wait(f"c-{number}").result()["body"] for number in range(3)]
+        # Side by side: the first to wake saw all three in the app (one after another, each would see 1).
+        assert "slept with 3 in flight" in answers, answers
         assert len(starts) == 1  # the cold start, by one poller while the others waited
         starts.clear()
         # A crash while two other requests are in flight fails all three, each naming the exit ...

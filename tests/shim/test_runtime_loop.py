@@ -96,7 +96,8 @@ def loop(app):
     thread.join(5)
 
 
-def test_the_trace_id_reaches_the_app_and_the_environment(loop):
+def test_the_trace_id_reaches_the_app_and_the_environment(loop, monkeypatch):
+    monkeypatch.delenv("_X_AMZN_TRACE_ID", raising=False)  # restored to absent after the test
     trace = "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1"
     result = loop.invoke(http_api_event(raw_path="/traced"), "t-1", trace_id=trace).result()
     assert seen_by_app(result)["headers"][-1] == ("X-Amzn-Trace-Id", trace)
