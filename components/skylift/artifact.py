@@ -8,9 +8,12 @@ exec bit; skylift writes the zip itself (sorted entries, fixed timestamps,
 
 import hashlib
 import os
+import py_compile
 import re
 import shlex
+import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +28,8 @@ MAX_ZIPPED_BYTES = 50 * 1024 * 1024
 # Zip's epoch: the earliest timestamp the format can hold.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 IGNORE_FILE = ".skyliftignore"
-ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
+PYCACHE = "__pycache__"
+ALWAYS_SKIPPED = {".git", PYCACHE, IGNORE_FILE}
 BUILD_TIMEOUT_SECONDS = 900
 BUILD_OUTPUT_TAIL_LINES = 20
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
@@ -49,6 +53,9 @@ class Artifact:
     """The five biggest files: [(zip name, bytes)], biggest first."""
     native: bool = False
     """True when the command's executable is an ELF binary, so only ``architecture`` can run it."""
+    bytecode: str | None = None
+    """The runtime (``python3.13``) whose .pyc the zip carries beside every .py file; None without."""
+    bytecode_files: int = 0
 
 
 def elf_architecture(path: Path) -> str | None:
@@ -91,14 +98,15 @@ def build_app(args, out_dir: Path) -> "Artifact":
     """The zip of validated App arguments: as ``build``, holding the binary to a set architecture."""
     architecture = args.get("architecture")
     return build(Path(args["source"]), command=args["command"], build=args.get("build"), out_dir=out_dir,
-                 architecture=None if architecture in (None, "auto") else architecture)
+                 architecture=None if architecture in (None, "auto") else architecture, runtime=args.get("runtime"))
 
 
 def build(source: Path, *, command: str, build: str | None = None, out_dir: Path,
-          architecture: str | None = None) -> Artifact:
+          architecture: str | None = None, runtime: str | None = None) -> Artifact:
     """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``.
 
-    With ``architecture`` (arm64 or x86_64), refuse an executable built for the other one."""
+    With ``architecture`` (arm64 or x86_64), refuse an executable built for the other one. With
+    ``runtime`` (``python3.13``), add .pyc when this Python is that version (see ``bytecode_entries``)."""
     source = Path(source).resolve()
     if not source.is_dir():
         raise ArtifactError(f"the source folder {source} does not exist")
@@ -112,11 +120,13 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     if detected is not None and architecture in ("arm64", "x86_64") and detected != architecture:
         raise ArtifactError(f"{command_executable(command)} is an {detected} ELF binary, but the function's "
                             f"architecture is {architecture}" + (f" (after the build hook `{build}`)" if build else ""))
-    entries = collect(source)
-    _check_size(entries)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.zip"
+    entries = collect(source)
+    bytecode = bytecode_entries(entries, runtime, path.with_name(path.name + ".pyc"))
+    entries = sorted(entries + bytecode)
+    _check_size(entries)
     temporary = path.with_name(path.name + ".tmp")
     write_zip(temporary, entries)
     zipped = temporary.stat().st_size
@@ -135,7 +145,39 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
         architecture=detected if detected in ("x86_64", "arm64") else "arm64",
         largest=sizes[:5],
         native=detected is not None,
+        bytecode=runtime if bytecode else None,
+        bytecode_files=len(bytecode),
     )
+
+
+def bytecode_entries(entries: list[tuple[str, Path]], runtime: str | None, cache_dir: Path) -> list[tuple[str, Path]]:
+    """(zip name, file) of a .pyc for every .py entry, compiled into ``cache_dir``; none unless this
+    Python is the function's runtime version, since another version's bytecode would be ignored.
+
+    Lambda's /var/task is read-only: without a .pyc beside it, Python compiles each imported module
+    again at every cold start. Unchecked-hash .pyc are used without comparing the source's time or
+    hash (the zip's contents never change once deployed) and hold no build time, so the zip stays
+    byte-identical. Files that do not compile (not Python 3) get none."""
+    if runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
+        return []
+    if cache_dir.exists():
+        shutil.rmtree(cache_dir)
+    compiled = []
+    for name, file in entries:
+        if not name.endswith(".py"):
+            continue
+        folder, _, module = name.rpartition("/")
+        pyc_name = f"{folder}/{PYCACHE}/" if folder else f"{PYCACHE}/"
+        pyc_name += f"{module[:-3]}.{sys.implementation.cache_tag}.pyc"
+        try:
+            # dfile: the name in tracebacks, without this machine's paths (the import system
+            # puts the real source path in on load).
+            py_compile.compile(str(file), cfile=str(cache_dir / pyc_name), dfile=name, doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        except py_compile.PyCompileError:
+            continue
+        compiled.append((pyc_name, cache_dir / pyc_name))
+    return compiled
 
 
 def run_build_hook(source: Path, command: str, *, timeout: float = BUILD_TIMEOUT_SECONDS) -> None:

@@ -110,9 +110,13 @@ class Child:
             time.sleep(0.0005 if now - started < 2 else 0.01)
 
     def _answers(self, socket) -> bool:
+        # Not socket.create_connection, whose getaddrinfo() loads the idna codec: a millisecond of cold start.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.settimeout(1)
         try:
-            sock = socket.create_connection(("127.0.0.1", self.port), timeout=1)
+            sock.connect(("127.0.0.1", self.port))
         except OSError:
+            sock.close()
             return False
         with sock:
             if self.ready_path is None:

@@ -40,7 +40,15 @@ class _NothingReceived(Exception):
 
 class _Connection:
     def __init__(self, host: str, port: int, timeout: float):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        # Not socket.create_connection: its getaddrinfo() loads the idna codec (about a millisecond of
+        # cold start) even for 127.0.0.1; the app listens on IPv4 anyway.
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        try:
+            self.sock.connect((host, port))
+        except BaseException:
+            self.sock.close()
+            raise
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
 

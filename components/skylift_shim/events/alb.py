@@ -1,7 +1,5 @@
 """Application Load Balancer target, with or without multi-value headers."""
 
-from http import HTTPStatus
-
 from .common import body_of, build_request, encode_body, field, grouped_headers, multi_value_result
 from .common import path_from_encoded, target
 from .rest_api import headers_of, query_pairs
@@ -22,6 +20,8 @@ def query_string(event) -> str:
 def status_description(response) -> str:
     reason = response.reason
     if not reason:
+        from http import HTTPStatus  # only now: it pulls in enum machinery at import
+
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:

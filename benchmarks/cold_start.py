@@ -1,0 +1,215 @@
+"""Cold start of a Go net/http app on skylift, against AWS's own floor, under AWS's emulator.
+
+Builds a minimal Go server, zips it as a deploy does (`skylift.artifact.build`, run by the
+runtime's Python, as the deploy workflows run the function's Python version), unpacks the zip
+into a task folder mounted read-only as /var/task is on Lambda, and times emulator start ->
+first answer to an HTTP API event, for:
+
+- floor:        awslambdaric with a handler that returns a constant (AWS's own cost);
+- handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
+  base image runs it, with the zip as built (bytecode included when built for the runtime);
+- handler path without the zip's bytecode, to show what shipping it buys.
+
+Runs are interleaved; medians of 9 (--runs N). Prints the milliseconds each adds to the floor.
+
+    .venv/bin/python benchmarks/cold_start.py [--runtime-python PATH] [--runs N]
+
+The runtime Python needs awslambdaric (`make bench-cold` makes .venv-runtime with it).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from devserver import RIE_INVOKE_PATH, session_members  # noqa: E402
+
+RIE = Path(os.environ.get("SKYLIFT_RIE", "/work/shared/tools/aws-lambda-rie/aws-lambda-rie"))
+EVENT = (ROOT / "tests" / "events" / "httpapi-v2-minimal.json").read_bytes()
+GO_SERVER = """package main
+
+import (
+	"net/http"
+	"os"
+)
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello from go")) })
+	http.ListenAndServe("127.0.0.1:"+os.Getenv("PORT"), nil)
+}
+"""
+FLOOR_HANDLER = 'def handler(event, context):\n    return {"statusCode": 200, "body": "hello from go"}\n'
+ANSWER_TIMEOUT = 20.0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runtime-python", default=str(ROOT / ".venv-runtime" / "bin" / "python"),
+                        help="the function runtime's Python, with awslambdaric installed")
+    parser.add_argument("--runs", type=int, default=9)
+    return parser.parse_args()
+
+
+def build_go_app(folder: Path) -> Path:
+    source = folder / "go-app"
+    source.mkdir()
+    (source / "main.go").write_text(GO_SERVER)
+    (source / "go.mod").write_text("module bench\n\ngo 1.19\n")
+    subprocess.run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "server", "."], cwd=source, check=True,
+                   env=dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod"))
+    (source / "main.go").unlink()
+    (source / "go.mod").unlink()
+    return source
+
+
+def build_zip(runtime_python: str, source: Path, out_dir: Path, runtime: str) -> dict:
+    """The zip as `skylift build` makes it, by the runtime's own Python (the deploy workflows' case)."""
+    script = ("import json, sys; from pathlib import Path; from skylift.artifact import build; "
+              "a = build(Path(sys.argv[1]), command='./server', out_dir=Path(sys.argv[2]), runtime=sys.argv[3]); "
+              "print(json.dumps({'path': str(a.path), 'bytecode': a.bytecode}))")
+    result = subprocess.run([runtime_python, "-c", script, str(source), str(out_dir), runtime], check=True,
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "components")))
+    return json.loads(result.stdout)
+
+
+def unpack(zip_path: Path, task: Path, *, keep_bytecode: bool) -> Path:
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            if not keep_bytecode and "__pycache__/" in info.filename:
+                continue
+            target = task / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(info))
+            target.chmod((info.external_attr >> 16) & 0o777)
+    return task
+
+
+def read_only(task: Path) -> None:
+    for path in sorted(task.rglob("*"), reverse=True) + [task]:
+        path.chmod(path.stat().st_mode & ~0o222)
+
+
+def launch_command(task: Path, argv: list[str]) -> list[str]:
+    """argv run with `task` read-only; root ignores file modes, so bind-mount it read-only in a mount namespace."""
+    if os.geteuid() != 0:
+        return argv
+    quoted = " ".join(f"'{word}'" for word in argv)
+    return ["unshare", "--mount", "sh", "-c",
+            f"mount --bind '{task}' '{task}' && mount -o remount,bind,ro '{task}' && exec {quoted}"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: dict) -> float:
+    """Milliseconds from starting the emulator to the first invocation's answer."""
+    port, api_port = free_port(), free_port()
+    argv = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
+            "--runtime-api-address", f"127.0.0.1:{api_port}", runtime_python, "-m", "awslambdaric", handler]
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LAMBDA_TASK_ROOT": str(task), "PYTHONPATH": str(task),
+           "AWS_LAMBDA_FUNCTION_TIMEOUT": "15", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", **environment}
+    started = time.perf_counter()
+    emulator = subprocess.Popen(launch_command(task, argv), cwd=task, env=env, start_new_session=True,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        answer = invoke(port, started + ANSWER_TIMEOUT)
+        elapsed = time.perf_counter() - started
+    finally:
+        end_session(emulator)
+    result = json.loads(answer)
+    if result.get("statusCode") != 200 or result.get("body") != "hello from go":
+        raise SystemExit(f"unexpected answer from {handler}: {answer[:500]!r}\n{emulator.stderr.read()[-2000:]!r}")
+    return elapsed * 1000
+
+
+def invoke(port: int, deadline: float) -> bytes:
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=ANSWER_TIMEOUT)
+        try:
+            connection.request("POST", RIE_INVOKE_PATH, body=EVENT)
+            return connection.getresponse().read()
+        except ConnectionRefusedError:
+            if time.perf_counter() > deadline:
+                raise
+            time.sleep(0.0002)
+        finally:
+            connection.close()
+
+
+def end_session(emulator: subprocess.Popen) -> None:
+    """The emulator kills only the runtime's process group; the app has its own: end the whole session."""
+    for pid, _ in session_members(emulator.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    emulator.wait()
+
+
+def main():
+    options = parse_args()
+    runtime_python = options.runtime_python
+    version = subprocess.run([runtime_python, "-c", "import sys, awslambdaric; print('%d.%d' % sys.version_info[:2])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    runtime = f"python{version}"
+    work = Path(tempfile.mkdtemp(prefix="skylift-cold-"))
+    try:
+        source = build_go_app(work)
+        built = build_zip(runtime_python, source, work / "dist", runtime)
+        tasks = {
+            "floor": (unpack_floor(work / "floor"), "floor.handler", {}),
+            "handler path": (unpack(Path(built["path"]), work / "shim", keep_bytecode=True),
+                             "skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"}),
+        }
+        if built["bytecode"]:
+            tasks["handler path, no .pyc"] = (unpack(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False),
+                                              "skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"})
+        for task, _, _ in tasks.values():
+            read_only(task)
+        samples = {name: [] for name in tasks}
+        for _ in range(options.runs):
+            for name, (task, handler, environment) in tasks.items():
+                samples[name].append(first_answer_ms(runtime_python, task, handler, environment))
+        report(samples, runtime, built["bytecode"], options.runs)
+    finally:
+        for path in [work, *work.rglob("*")]:
+            path.chmod(0o755)
+        shutil.rmtree(work)
+
+
+def unpack_floor(task: Path) -> Path:
+    task.mkdir()
+    (task / "floor.py").write_text(FLOOR_HANDLER)
+    return task
+
+
+def report(samples: dict, runtime: str, bytecode, runs: int) -> None:
+    floor = statistics.median(samples["floor"])
+    print(f"skylift cold start under aws-lambda-rie + awslambdaric ({runtime}, read-only task folder, "
+          f"{os.cpu_count()} CPUs, zip bytecode: {bytecode or 'none'})")
+    print(f"emulator start -> first answer, medians of {runs}, interleaved")
+    print(f"{'path':28} {'median':>9} {'added':>9}   all runs (ms)")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        added = "" if name == "floor" else f"{median - floor:+8.1f}"
+        print(f"{name:28} {median:8.1f}  {added:>9}   " + " ".join(f"{value:.0f}" for value in values))
+
+
+if __name__ == "__main__":
+    main()
