@@ -6,9 +6,10 @@ exec bit; skylift writes the zip itself (sorted entries, fixed timestamps,
 ``pulumi preview`` shows no change when nothing changed.
 """
 
+import contextlib
 import hashlib
+import json
 import os
-import py_compile
 import re
 import shlex
 import shutil
@@ -150,34 +151,64 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     )
 
 
+_bytecode_wanted = [True]
+
+
+@contextlib.contextmanager
+def without_bytecode():
+    """Build zips without .pyc meanwhile: a plan (and its committed snapshot) then reads the same
+    whichever Python makes it, 3.13 in the deploy workflows or another on a laptop."""
+    _bytecode_wanted.append(False)
+    try:
+        yield
+    finally:
+        _bytecode_wanted.pop()
+
+
 def bytecode_entries(entries: list[tuple[str, Path]], runtime: str | None, cache_dir: Path) -> list[tuple[str, Path]]:
     """(zip name, file) of a .pyc for every .py entry, compiled into ``cache_dir``; none unless this
     Python is the function's runtime version, since another version's bytecode would be ignored.
 
     Lambda's /var/task is read-only: without a .pyc beside it, Python compiles each imported module
     again at every cold start. Unchecked-hash .pyc are used without comparing the source's time or
-    hash (the zip's contents never change once deployed) and hold no build time, so the zip stays
-    byte-identical. Files that do not compile (not Python 3) get none."""
-    if runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
+    hash (the zip's contents never change once deployed) and hold no build time. Files that do not
+    compile (not Python 3) get none."""
+    if not _bytecode_wanted[-1] or runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
         return []
     if cache_dir.exists():
         shutil.rmtree(cache_dir)
-    compiled = []
-    for name, file in entries:
-        if not name.endswith(".py"):
-            continue
-        folder, _, module = name.rpartition("/")
-        pyc_name = f"{folder}/{PYCACHE}/" if folder else f"{PYCACHE}/"
-        pyc_name += f"{module[:-3]}.{sys.implementation.cache_tag}.pyc"
-        try:
-            # dfile: the name in tracebacks, without this machine's paths (the import system
-            # puts the real source path in on load).
-            py_compile.compile(str(file), cfile=str(cache_dir / pyc_name), dfile=name, doraise=True,
-                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-        except py_compile.PyCompileError:
-            continue
-        compiled.append((pyc_name, cache_dir / pyc_name))
-    return compiled
+    jobs = [(name, file, _pyc_name(name)) for name, file in entries if name.endswith(".py")]
+    _compile_bytecode([(str(file), str(cache_dir / pyc), name) for name, file, pyc in jobs])
+    return [(pyc, cache_dir / pyc) for _, _, pyc in jobs if (cache_dir / pyc).is_file()]
+
+
+def _pyc_name(name: str) -> str:
+    """Where import looks for a module's bytecode: ``pkg/mod.py`` -> ``pkg/__pycache__/mod.cpython-313.pyc``."""
+    folder, _, module = name.rpartition("/")
+    return (f"{folder}/" if folder else "") + f"{PYCACHE}/{module[:-3]}.{sys.implementation.cache_tag}.pyc"
+
+
+# dfile: the name in tracebacks, free of this machine's paths (import puts the real path in on load).
+_COMPILE_SCRIPT = """
+import json, py_compile, sys
+for source, target, name in json.load(sys.stdin):
+    try:
+        py_compile.compile(source, cfile=target, dfile=name, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except py_compile.PyCompileError:
+        pass
+"""
+
+
+def _compile_bytecode(jobs: list[tuple[str, str, str]]) -> None:
+    """Compile in a fresh interpreter with a fixed hash seed: marshal's bytes depend on the order of
+    set constants (string hashes are seeded per process) and on the reference counts of interned
+    strings (what the process has loaded), so a build inside a Pulumi program would differ from one
+    inside `skylift build`."""
+    done = subprocess.run([sys.executable, "-S", "-c", _COMPILE_SCRIPT], input=json.dumps(jobs), text=True,
+                          capture_output=True, env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"})
+    if done.returncode != 0:
+        raise ArtifactError(f"compiling .pyc with {sys.executable} failed:\n{done.stderr.strip()}")
 
 
 def run_build_hook(source: Path, command: str, *, timeout: float = BUILD_TIMEOUT_SECONDS) -> None:
