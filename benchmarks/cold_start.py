@@ -8,11 +8,15 @@ first answer to an HTTP API event, for:
 - floor:        awslambdaric with a handler that returns a constant (AWS's own cost);
 - handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
   base image runs it, with the zip as built (bytecode included when built for the runtime);
-- handler path without the zip's bytecode, to show what shipping it buys.
+- handler path without the zip's bytecode, to show what shipping it buys;
+- with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, to show
+  what a change to the shim buys, measured in the same run.
 
-Runs are interleaved; medians of 9 (--runs N). Prints the milliseconds each adds to the floor.
+Runs are interleaved; medians of 9 (--runs N). Prints the milliseconds each adds to the floor, and
+the first invocation's own duration as the emulator reports it (small when the app was made ready
+during init).
 
-    .venv/bin/python benchmarks/cold_start.py [--runtime-python PATH] [--runs N]
+    .venv/bin/python benchmarks/cold_start.py [--runtime-python PATH] [--runs N] [--shim-ref REF]
 
 The runtime Python needs awslambdaric (`make bench-cold` makes .venv-runtime with it).
 """
@@ -21,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -53,6 +58,7 @@ func main() {
 """
 FLOOR_HANDLER = 'def handler(event, context):\n    return {"statusCode": 200, "body": "hello from go"}\n'
 ANSWER_TIMEOUT = 20.0
+INVOKE_DONE = re.compile(r"INVOKE RTDONE\(status: \w+, produced bytes: \d+, duration: ([\d.]+)ms\)")
 
 
 def parse_args():
@@ -60,6 +66,7 @@ def parse_args():
     parser.add_argument("--runtime-python", default=str(ROOT / ".venv-runtime" / "bin" / "python"),
                         help="the function runtime's Python, with awslambdaric installed")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--shim-ref", help="also measure the shim of this git commit")
     return parser.parse_args()
 
 
@@ -75,13 +82,14 @@ def build_go_app(folder: Path) -> Path:
     return source
 
 
-def build_zip(runtime_python: str, source: Path, out_dir: Path, runtime: str) -> dict:
-    """The zip as `skylift build` makes it, by the runtime's own Python (the deploy workflows' case)."""
+def build_zip(runtime_python: str, source: Path, out_dir: Path, runtime: str, shim_root: Path = ROOT) -> dict:
+    """The zip as `skylift build` makes it, by the runtime's own Python (the deploy workflows' case),
+    with the shim found under ``shim_root``/components."""
     script = ("import json, sys; from pathlib import Path; from skylift.artifact import build; "
               "a = build(Path(sys.argv[1]), command='./server', out_dir=Path(sys.argv[2]), runtime=sys.argv[3]); "
               "print(json.dumps({'path': str(a.path), 'bytecode': a.bytecode}))")
     result = subprocess.run([runtime_python, "-c", script, str(source), str(out_dir), runtime], check=True,
-                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "components")))
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=f"{shim_root / 'components'}:{ROOT / 'components'}"))
     return json.loads(result.stdout)
 
 
@@ -117,8 +125,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: dict) -> float:
-    """Milliseconds from starting the emulator to the first invocation's answer."""
+def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: dict) -> tuple[float, float]:
+    """Milliseconds from starting the emulator to the first invocation's answer, and the first
+    invocation's own duration (the emulator's INVOKE RTDONE line)."""
     port, api_port = free_port(), free_port()
     argv = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
             "--runtime-api-address", f"127.0.0.1:{api_port}", runtime_python, "-m", "awslambdaric", handler]
@@ -126,16 +135,26 @@ def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: 
            "AWS_LAMBDA_FUNCTION_TIMEOUT": "15", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", **environment}
     started = time.perf_counter()
     emulator = subprocess.Popen(launch_command(task, argv), cwd=task, env=env, start_new_session=True,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         answer = invoke(port, started + ANSWER_TIMEOUT)
         elapsed = time.perf_counter() - started
     finally:
         end_session(emulator)
-    result = json.loads(answer)
-    if result.get("statusCode") != 200 or result.get("body") != "hello from go":
-        raise SystemExit(f"unexpected answer from {handler}: {answer[:500]!r}\n{emulator.stderr.read()[-2000:]!r}")
-    return elapsed * 1000
+    log = emulator.stdout.read().decode(errors="replace")
+    result, invoked = json.loads(answer), INVOKE_DONE.search(log)
+    if result.get("statusCode") != 200 or result.get("body") != "hello from go" or not invoked:
+        raise SystemExit(f"unexpected answer from {handler}: {answer[:500]!r}\n{log[-2000:]}")
+    return elapsed * 1000, float(invoked.group(1))
+
+
+def shim_of(ref: str, folder: Path) -> Path:
+    """The shim's files at git commit ``ref``, under ``folder``/components/skylift_shim."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "archive", ref, "components/skylift_shim"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x"], cwd=folder, input=archive, check=True)
+    return folder
 
 
 def invoke(port: int, deadline: float) -> bytes:
@@ -170,45 +189,53 @@ def main():
     runtime = f"python{version}"
     work = Path(tempfile.mkdtemp(prefix="skylift-cold-"))
     try:
-        source = build_go_app(work)
-        built = build_zip(runtime_python, source, work / "dist", runtime)
-        tasks = {
-            "floor": (unpack_floor(work / "floor"), "floor.handler", {}),
-            "handler path": (unpack(Path(built["path"]), work / "shim", keep_bytecode=True),
-                             "skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"}),
-        }
-        if built["bytecode"]:
-            tasks["handler path, no .pyc"] = (unpack(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False),
-                                              "skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"})
-        for task, _, _ in tasks.values():
-            read_only(task)
+        tasks, bytecode = prepare(work, runtime_python, runtime, options.shim_ref)
         samples = {name: [] for name in tasks}
         for _ in range(options.runs):
             for name, (task, handler, environment) in tasks.items():
                 samples[name].append(first_answer_ms(runtime_python, task, handler, environment))
-        report(samples, runtime, built["bytecode"], options.runs)
+        report(samples, runtime, bytecode, options.runs)
     finally:
         for path in [work, *work.rglob("*")]:
             path.chmod(0o755)
         shutil.rmtree(work)
 
 
-def unpack_floor(task: Path) -> Path:
+def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None) -> tuple[dict, str | None]:
+    """{path name: (read-only task folder, handler, environment)}, and the runtime the zip has .pyc for."""
+    source = build_go_app(work)
+    built = build_zip(runtime_python, source, work / "dist", runtime)
+    shim = ("skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"})
+    tasks = {"floor": (floor_task(work / "floor"), "floor.handler", {}),
+             "handler path": (unpack(Path(built["path"]), work / "shim", keep_bytecode=True), *shim)}
+    if built["bytecode"]:
+        tasks["handler path, no .pyc"] = (unpack(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False), *shim)
+    if shim_ref:
+        old = build_zip(runtime_python, source, work / "dist-ref", runtime, shim_of(shim_ref, work / "ref"))
+        tasks[f"handler path, shim of {shim_ref}"] = (unpack(Path(old["path"]), work / "shim-ref", keep_bytecode=True),
+                                                      *shim)
+    for task, _, _ in tasks.values():
+        read_only(task)
+    return tasks, built["bytecode"]
+
+
+def floor_task(task: Path) -> Path:
     task.mkdir()
     (task / "floor.py").write_text(FLOOR_HANDLER)
     return task
 
 
 def report(samples: dict, runtime: str, bytecode, runs: int) -> None:
-    floor = statistics.median(samples["floor"])
+    floor = statistics.median(answer for answer, _ in samples["floor"])
     print(f"skylift cold start under aws-lambda-rie + awslambdaric ({runtime}, read-only task folder, "
           f"{os.cpu_count()} CPUs, zip bytecode: {bytecode or 'none'})")
-    print(f"emulator start -> first answer, medians of {runs}, interleaved")
-    print(f"{'path':28} {'median':>9} {'added':>9}   all runs (ms)")
+    print(f"emulator start -> first answer, medians of {runs}, interleaved; first invoke = its duration alone")
+    print(f"{'path':34} {'answer':>8} {'added':>8} {'1st invoke':>11}   answers of all runs (ms)")
     for name, values in samples.items():
-        median = statistics.median(values)
-        added = "" if name == "floor" else f"{median - floor:+8.1f}"
-        print(f"{name:28} {median:8.1f}  {added:>9}   " + " ".join(f"{value:.0f}" for value in values))
+        answer = statistics.median(answer for answer, _ in values)
+        invoke_ms = statistics.median(invoked for _, invoked in values)
+        added = "" if name == "floor" else f"{answer - floor:+8.1f}"
+        print(f"{name:34} {answer:8.1f} {added:>8} {invoke_ms:11.1f}   " + " ".join(f"{a:.0f}" for a, _ in values))
 
 
 if __name__ == "__main__":
