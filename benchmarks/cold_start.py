@@ -67,6 +67,8 @@ def parse_args():
                         help="the function runtime's Python, with awslambdaric installed")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--shim-ref", help="also measure the shim of this git commit")
+    parser.add_argument("--importtime", action="store_true",
+                        help="print what the shim imports under the emulator (python -X importtime) first")
     return parser.parse_args()
 
 
@@ -128,9 +130,32 @@ def free_port() -> int:
 def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: dict) -> tuple[float, float]:
     """Milliseconds from starting the emulator to the first invocation's answer, and the first
     invocation's own duration (the emulator's INVOKE RTDONE line)."""
+    elapsed, log = cold_start(runtime_python, task, handler, environment)
+    invoked = INVOKE_DONE.search(log)
+    if not invoked:
+        raise SystemExit(f"no INVOKE RTDONE line from the emulator:\n{log[-2000:]}")
+    return elapsed * 1000, float(invoked.group(1))
+
+
+def shim_imports(runtime_python: str, task: Path, environment: dict) -> list[str]:
+    """`python -X importtime` lines of what the handler's import adds under the emulator: those after
+    awslambdaric's own and before the end of init. (awslambdaric imports the handler with
+    importlib.import_module, which importtime does not list: the shim's modules show at the top level.)"""
+    _, log = cold_start(runtime_python, task, "skylift_shim.handler", environment, ["-X", "importtime"])
+    init = log[:log.index("INIT RTDONE")].splitlines()
+    lines = [line for line in init if line.startswith("import time:")]
+    last_runtime = max(index for index, line in enumerate(lines) if "| awslambdaric" in line)
+    added = lines[last_runtime + 1:]
+    total = sum(int(line.split("|")[0].split(":")[1]) for line in added)
+    return added + [f"total: {total} us"]
+
+
+def cold_start(runtime_python: str, task: Path, handler: str, environment: dict, python_flags=()) -> tuple[float, str]:
+    """Seconds from starting the emulator to the first answer (checked), and the emulator's output."""
     port, api_port = free_port(), free_port()
     argv = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
-            "--runtime-api-address", f"127.0.0.1:{api_port}", runtime_python, "-m", "awslambdaric", handler]
+            "--runtime-api-address", f"127.0.0.1:{api_port}", runtime_python, *python_flags, "-m", "awslambdaric",
+            handler]
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LAMBDA_TASK_ROOT": str(task), "PYTHONPATH": str(task),
            "AWS_LAMBDA_FUNCTION_TIMEOUT": "15", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", **environment}
     started = time.perf_counter()
@@ -142,10 +167,10 @@ def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: 
     finally:
         end_session(emulator)
     log = emulator.stdout.read().decode(errors="replace")
-    result, invoked = json.loads(answer), INVOKE_DONE.search(log)
-    if result.get("statusCode") != 200 or result.get("body") != "hello from go" or not invoked:
+    result = json.loads(answer)
+    if result.get("statusCode") != 200 or result.get("body") != "hello from go":
         raise SystemExit(f"unexpected answer from {handler}: {answer[:500]!r}\n{log[-2000:]}")
-    return elapsed * 1000, float(invoked.group(1))
+    return elapsed, log
 
 
 def shim_of(ref: str, folder: Path) -> Path:
@@ -190,6 +215,10 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="skylift-cold-"))
     try:
         tasks, bytecode = prepare(work, runtime_python, runtime, options.shim_ref)
+        if options.importtime:
+            task, _, environment = tasks["handler path"]
+            print("\n".join(["what importing skylift_shim imports under the emulator (python -X importtime, us):",
+                             *shim_imports(runtime_python, task, environment), ""]))
         samples = {name: [] for name in tasks}
         for _ in range(options.runs):
             for name, (task, handler, environment) in tasks.items():
