@@ -7,7 +7,7 @@ PORT ?= 3000
 # The function runtime's Python (python3.13 is the default runtime), for the cold-start benchmark.
 RUNTIME_PYTHON ?= python3.13
 
-.PHONY: dev test plan snapshots bench bench-cold clean
+.PHONY: dev test plan snapshots readme bench bench-cold clean
 
 $(VENV)/.installed: requirements-dev.txt components/pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ plan: $(VENV)/.installed
 snapshots: $(VENV)/.installed
 	$(VENV)/bin/skylift plan --stack staging --update
 	$(VENV)/bin/skylift plan --stack production --update
+
+# After a change to components/skylift/settings.py: the README's configuration table.
+readme: $(VENV)/.installed
+	$(PYTHON) -m skylift.settings README.md
 
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py

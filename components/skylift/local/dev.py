@@ -6,6 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..errors import ServeError
 from . import project
 from .pool import PoolClosed, WorkerPool
 from .schedules import Scheduler
@@ -58,7 +59,10 @@ def serve(stack_config, *, port: int, workers: int, freeze: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
         task_root = prepare(stack_config, Path(temp), log=log)
         pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
-        server = DevServer(port, pool, log)
+        try:
+            server = DevServer(port, pool, log)
+        except OSError as error:
+            raise ServeError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
 
         entries = list(stack_config.args.get("schedules") or [])
         scheduler = Scheduler(entries, lambda entry: fire_schedule(pool, entry, log))
