@@ -12,9 +12,10 @@ first answer to an HTTP API event, for:
 - with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, to show
   what a change to the shim buys, measured in the same run.
 
-Runs are interleaved; medians of 9 (--runs N), and the best run, which other load on the machine
-disturbs least. Prints the milliseconds each adds to the floor, and the first invocation's own
-duration as the emulator reports it (small when the app was made ready during init).
+Runs are interleaved (9 rounds, --runs N, each path once per round). Prints the milliseconds each
+path adds to the floor: the median over rounds of the difference within a round, and best minus
+best (other load on the machine disturbs best runs least); and the first invocation's own duration
+as the emulator reports it (small when the app was made ready during init).
 
     .venv/bin/python benchmarks/cold_start.py [--runtime-python PATH] [--runs N] [--shim-ref REF]
 
@@ -257,14 +258,15 @@ def floor_task(task: Path) -> Path:
 def report(samples: dict, runtime: str, bytecode, runs: int) -> None:
     floor = [answer for answer, _ in samples["floor"]]
     print(f"skylift cold start under aws-lambda-rie + awslambdaric ({runtime}, read-only task folder, "
-          f"{os.cpu_count()} CPUs, zip bytecode: {bytecode or 'none'})")
-    print(f"emulator start -> first answer (ms), median and best of {runs} interleaved runs; "
-          "1st invoke: that invocation's own duration")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, zip bytecode: {bytecode or 'none'})")
+    print(f"emulator start -> first answer (ms), {runs} interleaved rounds; added: median over rounds of "
+          "(path - floor) in the same round, and best - best; 1st invoke: that invocation's own duration")
     print(f"{'path':34} {'median':>8} {'added':>7} {'best':>8} {'added':>7} {'1st invoke':>11}")
     for name, values in samples.items():
         answers = [answer for answer, _ in values]
         median, best = statistics.median(answers), min(answers)
-        added = ("", "") if name == "floor" else (f"{median - statistics.median(floor):+7.1f}", f"{best - min(floor):+7.1f}")
+        added = ("", "") if name == "floor" else (
+            f"{statistics.median(a - f for a, f in zip(answers, floor)):+7.1f}", f"{best - min(floor):+7.1f}")
         print(f"{name:34} {median:8.1f} {added[0]:>7} {best:8.1f} {added[1]:>7} "
               f"{statistics.median(invoked for _, invoked in values):11.1f}")
 
