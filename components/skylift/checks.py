@@ -177,7 +177,8 @@ def environment(checker, key, value):
 
 
 def _environment_size(checker, key, value):
-    from .config import function_environment
+    from skylift_shim.environment import function_environment
+
     from .stack_file import EncryptedValue
 
     try:

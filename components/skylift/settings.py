@@ -27,6 +27,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from skylift_shim.events.schedule import DEFAULT_METHOD as SCHEDULE_METHOD_DEFAULT
+from skylift_shim.message import HTTP_METHODS
+
 from . import checks
 
 REQUIRED = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
@@ -39,9 +42,6 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
                       731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 # API Gateway HTTP APIs give up on an integration after 30 s, whatever the function's timeout.
 HTTP_API_TIMEOUT_SECONDS = 30
-# The shim makes these requests; the shim package is to own both literals (issue 7, item 2).
-HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-SCHEDULE_METHOD_DEFAULT = "POST"
 
 
 @dataclass(frozen=True)

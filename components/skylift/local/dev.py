@@ -6,6 +6,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from skylift_shim.events.schedule import DEFAULT_METHOD
+from skylift_shim.events.schedule import schedule_input as make_schedule_input
+
 from ..errors import ServeError
 from . import project
 from .pool import PoolClosed, WorkerPool
@@ -36,9 +39,7 @@ def prepare(stack_config, temp_dir: Path, *, log=print):
 
 
 def schedule_input(entry: dict) -> dict:
-    from skylift_shim.events.schedule import schedule_input as make
-
-    return make(entry["name"], entry.get("method", "POST"), entry["path"], entry.get("body"))
+    return make_schedule_input(entry["name"], entry.get("method", DEFAULT_METHOD), entry["path"], entry.get("body"))
 
 
 def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
@@ -48,7 +49,7 @@ def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
     except PoolClosed:
         return
     status = response_for(invocation).status
-    target = f"{entry['name']} -> {entry.get('method', 'POST')} {entry['path']}"
+    target = f"{entry['name']} -> {entry.get('method', DEFAULT_METHOD)} {entry['path']}"
     log(access_line("schedule", target, status, invocation))
 
 
