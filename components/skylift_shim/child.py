@@ -89,7 +89,7 @@ class Child:
 
     def wait_ready(self, timeout: float) -> None:
         """Poll every 0.5 ms for the first 2 s so readiness costs almost nothing beyond the app's own start."""
-        import socket  # after the app started: its boot hides this import
+        from . import sockets  # after the app started: its boot hides this import
 
         if self.process is None:
             self.start()
@@ -99,7 +99,7 @@ class Child:
             reason = self.exit_reason()
             if reason is not None:
                 raise StartError(f"app {self.command!r} {reason} before it was ready")
-            if self._answers(socket):
+            if self._answers(sockets):
                 self.ready = True
                 return
             now = time.monotonic()
@@ -107,14 +107,10 @@ class Child:
                 raise StartError(f"app {self.command!r} was not ready on port {self.port} within {timeout:g} s")
             time.sleep(0.0005 if now - started < 2 else 0.01)
 
-    def _answers(self, socket) -> bool:
-        # Not socket.create_connection, whose getaddrinfo() loads the idna codec: a millisecond of cold start.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.settimeout(1)
+    def _answers(self, sockets) -> bool:
         try:
-            sock.connect(("127.0.0.1", self.port))
+            sock = sockets.connect("127.0.0.1", self.port, timeout=1)
         except OSError:
-            sock.close()
             return False
         with sock:
             if self.ready_path is None:

@@ -6,9 +6,9 @@ HTTP/1.1 client on a plain socket rather than http.client: it is several times c
 whether any response byte arrived, which decides whether a request may be sent again.
 """
 
-import socket
 import time
 
+from . import sockets
 from .message import IDEMPOTENT_METHODS, Request, Response
 
 # Never passed on: they describe one hop, not the message.
@@ -46,17 +46,9 @@ def _unanswered(method: str, cause) -> str:
 
 class _Connection:
     def __init__(self, host: str, port: int, timeout: float):
-        # Not socket.create_connection: its getaddrinfo() loads the idna codec (about a millisecond of
-        # cold start) even for 127.0.0.1; the app listens on IPv4 anyway.
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        try:
-            self.sock.connect((host, port))
-        except BaseException:
-            self.sock.close()
-            raise
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.reader = self.sock.makefile("rb")
+        self.sock = sockets.connect(host, port, timeout)
+        self.sock.setsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY, 1)
+        self.reader = sockets.reader(self.sock)
 
     def close(self):
         self.reader.close()
@@ -67,7 +59,7 @@ class _Connection:
         timeout = self.sock.gettimeout()
         self.sock.setblocking(False)  # with a timeout set, recv would first wait for data
         try:
-            self.sock.recv(1, socket.MSG_PEEK)  # b"" is the app's FIN; any byte is one nobody asked for
+            self.sock.recv(1, sockets.MSG_PEEK)  # b"" is the app's FIN; any byte is one nobody asked for
             return False
         except BlockingIOError:
             return True  # nothing to read: the app still holds the connection open
