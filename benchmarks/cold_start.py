@@ -9,8 +9,8 @@ first answer to an HTTP API event, for:
 - handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
   base image runs it, with the zip as built (bytecode included when built for the runtime);
 - handler path without the zip's bytecode, to show what shipping it buys;
-- with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, to show
-  what a change to the shim buys, measured in the same run.
+- with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, with and
+  without .pyc, to show what a change to the shim buys, measured in the same run.
 
 Runs are interleaved (9 rounds, --runs N, each path once per round). Prints the milliseconds each
 path adds to the floor: the median over rounds of the difference within a round, and best minus
@@ -249,8 +249,9 @@ def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None)
         tasks["handler path, no .pyc"] = (unpack(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False), *shim)
     if shim_ref:
         old = build_zip(runtime_python, source, work / "dist-ref", runtime, shim_of(shim_ref, work / "ref"))
-        tasks[f"handler path, shim of {shim_ref}"] = (unpack(Path(old["path"]), work / "shim-ref", keep_bytecode=True),
-                                                      *shim)
+        for keep, suffix in ((True, ""), (False, ", no .pyc")):
+            task = unpack(Path(old["path"]), work / f"shim-ref{suffix}", keep_bytecode=keep)
+            tasks[f"shim of {shim_ref}{suffix}"] = (task, *shim)
     for task, _, _ in tasks.values():
         read_only(task)
     return tasks, built["bytecode"]
