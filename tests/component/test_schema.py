@@ -41,7 +41,7 @@ def test_schema_describes_the_app():
     assert schema["name"] == "skylift"
     # Its inputs are the settings table's keys: tests/config/test_settings.py.
     assert set(app["properties"]) == set(app["required"]) == {
-        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "scheduleRuleNames"}
+        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "roleName", "scheduleRuleNames"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():

@@ -12,6 +12,8 @@ from pulumi.runtime import settings
 from skylift.config import ConfigError, EncryptedValue, StackConfig, from_pulumi, load_stack_file
 
 REPO = Path(__file__).resolve().parents[2]
+HARDENING_KEYS = ("scheduleRetries, scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, "
+                  "permissions, policyArns")
 
 STACK_FILE = """\
 config:
@@ -90,9 +92,9 @@ def test_stack_file_problems_name_the_keys(stack_project):
     with pytest.raises(ConfigError) as error:
         load_stack_file(stack_project, "bad")
     assert error.value.problems == [
-        "skylift:retention is not a known setting; did you mean skylift:logRetentionDays? (known: command, source, build, "
+        f"skylift:retention is not a known setting; did you mean skylift:logRetentionDays? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        "readinessPath, throttle, reservedConcurrency, tags)",
+        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS})",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 100000",
     ]
 
@@ -206,9 +208,9 @@ def test_from_pulumi_reports_every_problem(pulumi_program, project):
     with pytest.raises(ConfigError) as error:
         from_pulumi(base_dir=project)
     assert error.value.problems == [
-        "skylift:timeuot is not a known setting; did you mean skylift:timeout? (known: command, source, build, "
+        f"skylift:timeuot is not a known setting; did you mean skylift:timeout? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        "readinessPath, throttle, reservedConcurrency, tags)",
+        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS})",
         "skylift:command is required: the shell command that starts the app, e.g. ./server",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 64",
     ]
