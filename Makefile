@@ -19,10 +19,14 @@ tests/workflows/node_modules/.installed: tests/workflows/package.json tests/work
 	npm ci --silent --prefix tests/workflows
 	touch $@
 
+tests/servers/node_modules/.installed: tests/servers/package.json tests/servers/package-lock.json
+	npm ci --silent --prefix tests/servers
+	touch $@
+
 dev: $(VENV)/.installed
 	$(VENV)/bin/skylift dev --stack $(STACK) --port $(PORT)
 
-test: $(VENV)/.installed tests/workflows/node_modules/.installed
+test: $(VENV)/.installed tests/workflows/node_modules/.installed tests/servers/node_modules/.installed
 	$(PYTHON) -m pytest -q
 
 plan: $(VENV)/.installed
@@ -51,4 +55,4 @@ bench-cold: $(VENV)/.installed .venv-runtime/.installed
 	$(PYTHON) benchmarks/cold_start.py
 
 clean:
-	rm -rf $(VENV) .venv-runtime tests/workflows/node_modules
+	rm -rf $(VENV) .venv-runtime tests/workflows/node_modules tests/servers/node_modules

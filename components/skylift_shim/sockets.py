@@ -8,10 +8,10 @@ This module offers the few pieces the shim uses, under the `socket` module's nam
 
 import io
 
-from _socket import AF_INET, IPPROTO_TCP, MSG_PEEK, SOCK_STREAM, TCP_NODELAY
+from _socket import AF_INET, IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY
 from _socket import socket as _c_socket
 
-__all__ = ["AF_INET", "IPPROTO_TCP", "MSG_PEEK", "SOCK_STREAM", "TCP_NODELAY", "connect", "reader", "socket"]
+__all__ = ["AF_INET", "IPPROTO_TCP", "SOCK_STREAM", "TCP_NODELAY", "connect", "reader", "socket"]
 
 
 class socket(_c_socket):  # noqa: N801  (named as the `socket` module's class it stands in for)

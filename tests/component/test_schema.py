@@ -40,8 +40,12 @@ def test_schema_describes_the_app():
     app = schema["resources"]["skylift:index:App"]
     assert schema["name"] == "skylift"
     # Its inputs are the settings table's keys: tests/config/test_settings.py.
-    assert set(app["properties"]) == set(app["required"]) == {
-        "url", "functionName", "functionArn", "logGroupName", "apiId", "roleArn", "roleName", "scheduleRuleNames"}
+    assert set(app["required"]) == {
+        "url", "functionName", "functionArn", "liveVersion", "aliasArn", "logGroupName", "apiId", "roleArn",
+        "roleName", "scheduleRuleNames"}
+    # Set only when their option is.
+    assert set(app["properties"]) - set(app["required"]) == {
+        "domainUrl", "domainTarget", "domainTargetZoneId", "alarmTopicArn"}
 
 
 def test_plugin_manifest_runs_the_entry_point_with_python():
