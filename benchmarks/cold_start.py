@@ -2,8 +2,8 @@
 
 Builds a minimal Go server, zips it as a deploy does (`skylift.artifact.build`, run by the
 runtime's Python, as the deploy workflows run the function's Python version), unpacks the zip
-into a task folder mounted read-only as /var/task is on Lambda, and times emulator start ->
-first answer to an HTTP API event, for:
+into a task folder mounted read-only as /var/task is on Lambda, and times the first invoke of an
+HTTP API event -> its answer (the emulator starts the runtime at the first invoke), for:
 
 - floor:        awslambdaric with a handler that returns a constant (AWS's own cost);
 - handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
@@ -24,13 +24,10 @@ The runtime Python needs awslambdaric (`make bench-cold` makes .venv-runtime wit
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,11 +37,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "rie"))
 
-from devserver import RIE_INVOKE_PATH, session_members  # noqa: E402
+from harness import Emulator  # noqa: E402  (the emulator as the tests/rie suite runs it)
 
-RIE = Path(os.environ.get("SKYLIFT_RIE", "/work/shared/tools/aws-lambda-rie/aws-lambda-rie"))
 EVENT = (ROOT / "tests" / "events" / "httpapi-v2-minimal.json").read_bytes()
 GO_SERVER = """package main
 
@@ -112,26 +108,6 @@ def unpack(zip_path: Path, task: Path, *, keep_bytecode: bool) -> Path:
     return task
 
 
-def read_only(task: Path) -> None:
-    for path in sorted(task.rglob("*"), reverse=True) + [task]:
-        path.chmod(path.stat().st_mode & ~0o222)
-
-
-def launch_command(task: Path, argv: list[str]) -> list[str]:
-    """argv run with `task` read-only; root ignores file modes, so bind-mount it read-only in a mount namespace."""
-    if os.geteuid() != 0:
-        return argv
-    quoted = " ".join(f"'{word}'" for word in argv)
-    return ["unshare", "--mount", "sh", "-c",
-            f"mount --bind '{task}' '{task}' && mount -o remount,bind,ro '{task}' && exec {quoted}"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def first_answer_ms(runtime_python: str, task: Path, handler: str, environment: dict) -> tuple[float, float]:
     """Milliseconds from starting the emulator to the first invocation's answer, and the first
     invocation's own duration (the emulator's INVOKE RTDONE line)."""
@@ -156,25 +132,18 @@ def shim_imports(runtime_python: str, task: Path, environment: dict) -> list[str
 
 
 def cold_start(runtime_python: str, task: Path, handler: str, environment: dict, python_flags=()) -> tuple[float, str]:
-    """Seconds from starting the emulator to the first answer (checked), and the emulator's output."""
-    port, api_port = free_port(), free_port()
-    argv = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{port}",
-            "--runtime-api-address", f"127.0.0.1:{api_port}", runtime_python, *python_flags, "-m", "awslambdaric",
-            handler]
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LAMBDA_TASK_ROOT": str(task), "PYTHONPATH": str(task),
-           "AWS_LAMBDA_FUNCTION_TIMEOUT": "15", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", **environment}
-    started = time.perf_counter()
-    emulator = subprocess.Popen(launch_command(task, argv), cwd=task, env=env, start_new_session=True,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        answer = invoke(port, started + ANSWER_TIMEOUT)
+    """Seconds from the first invoke (the emulator starts the runtime then) to its answer, checked, and
+    what the emulator, the runtime and the app wrote."""
+    command = [runtime_python, *python_flags, "-m", "awslambdaric", handler]
+    # PYTHONPATH: the task folder, as on Lambda; awslambdaric comes from the runtime Python's own packages.
+    with Emulator(task, {"PYTHONPATH": str(task), **environment}, handler=handler, command=command) as emulator:
+        started = time.perf_counter()
+        answer = emulator.invoke(EVENT, timeout=ANSWER_TIMEOUT)
         elapsed = time.perf_counter() - started
-    finally:
-        end_session(emulator)
-    log = emulator.stdout.read().decode(errors="replace")
-    result = json.loads(answer)
-    if result.get("statusCode") != 200 or result.get("body") != "hello from go":
-        raise SystemExit(f"unexpected answer from {handler}: {answer[:500]!r}\n{log[-2000:]}")
+        log = emulator.output()
+    result = answer.json()
+    if answer.status != 200 or result.get("statusCode") != 200 or result.get("body") != "hello from go":
+        raise SystemExit(f"unexpected answer from {handler}: {answer.body[:500]!r}\n{log[-2000:]}")
     return elapsed, log
 
 
@@ -185,30 +154,6 @@ def shim_of(ref: str, folder: Path) -> Path:
                              capture_output=True).stdout
     subprocess.run(["tar", "-x"], cwd=folder, input=archive, check=True)
     return folder
-
-
-def invoke(port: int, deadline: float) -> bytes:
-    while True:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=ANSWER_TIMEOUT)
-        try:
-            connection.request("POST", RIE_INVOKE_PATH, body=EVENT)
-            return connection.getresponse().read()
-        except ConnectionRefusedError:
-            if time.perf_counter() > deadline:
-                raise
-            time.sleep(0.0002)
-        finally:
-            connection.close()
-
-
-def end_session(emulator: subprocess.Popen) -> None:
-    """The emulator kills only the runtime's process group; the app has its own: end the whole session."""
-    for pid, _ in session_members(emulator.pid):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    emulator.wait()
 
 
 def main():
@@ -252,8 +197,6 @@ def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None)
         for keep, suffix in ((True, ""), (False, ", no .pyc")):
             task = unpack(Path(old["path"]), work / f"shim-ref{suffix}", keep_bytecode=keep)
             tasks[f"shim of {shim_ref}{suffix}"] = (task, *shim)
-    for task, _, _ in tasks.values():
-        read_only(task)
     return tasks, built["bytecode"]
 
 
@@ -268,7 +211,7 @@ def report(samples: dict, runtime: str, bytecode, runs: int, realtime: bool) -> 
     print(f"skylift cold start under aws-lambda-rie + awslambdaric ({runtime}, read-only task folder, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}{', SCHED_FIFO' if realtime else ''}, "
           f"zip bytecode: {bytecode or 'none'})")
-    print(f"emulator start -> first answer (ms), {runs} interleaved rounds; added: median over rounds of "
+    print(f"first invoke -> its answer, runtime start included (ms), {runs} interleaved rounds; added: median over rounds of "
           "(path - floor) in the same round, and best - best; 1st invoke: that invocation's own duration")
     print(f"{'path':34} {'median':>8} {'added':>7} {'best':>8} {'added':>7} {'1st invoke':>11}")
     for name, values in samples.items():
