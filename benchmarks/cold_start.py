@@ -9,6 +9,8 @@ HTTP API event -> its answer (the emulator starts the runtime at the first invok
 - handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
   base image runs it, with the zip as built (bytecode included when built for the runtime);
 - handler path without the zip's bytecode, to show what shipping it buys;
+- with --wrapper FILE: the loop path, the same zip with AWS_LAMBDA_EXEC_WRAPPER at that file of
+  it (Lambda starts the runtime through the wrapper; the tests/rie harness does the same);
 - with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, with and
   without .pyc, to show what a change to the shim buys, measured in the same run.
 
@@ -18,7 +20,7 @@ best (other load on the machine disturbs best runs least); and the first invocat
 as the emulator reports it (small when the app was made ready during init).
 
     .venv/bin/python benchmarks/cold_start.py [--runtime-python PATH] [--runs N] [--shim-ref REF]
-                                              [--realtime] [--importtime]
+                                              [--wrapper FILE] [--realtime] [--importtime]
 
 The runtime Python needs awslambdaric (`make bench-cold` makes .venv-runtime with it).
 """
@@ -33,13 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "rie"))
 
-from harness import Emulator  # noqa: E402  (the emulator as the tests/rie suite runs it)
+from harness import Emulator, unpack  # noqa: E402  (the emulator as the tests/rie suite runs it)
 
 EVENT = (ROOT / "tests" / "events" / "httpapi-v2-minimal.json").read_bytes()
 GO_SERVER = """package main
@@ -65,6 +66,8 @@ def parse_args():
                         help="the function runtime's Python, with awslambdaric installed")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--shim-ref", help="also measure the shim of this git commit")
+    parser.add_argument("--wrapper", help="also measure the runtime loop path: AWS_LAMBDA_EXEC_WRAPPER set to "
+                                          "this file of the zip, which Lambda starts the runtime through")
     parser.add_argument("--realtime", action="store_true",
                         help="run this and every measured process SCHED_FIFO (root), so other work on a "
                              "shared machine does not preempt them")
@@ -96,15 +99,12 @@ def build_zip(runtime_python: str, source: Path, out_dir: Path, runtime: str, sh
     return json.loads(result.stdout)
 
 
-def unpack(zip_path: Path, task: Path, *, keep_bytecode: bool) -> Path:
-    with zipfile.ZipFile(zip_path) as archive:
-        for info in archive.infolist():
-            if not keep_bytecode and "__pycache__/" in info.filename:
-                continue
-            target = task / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(info))
-            target.chmod((info.external_attr >> 16) & 0o777)
+def task_folder(zip_path: Path, task: Path, *, keep_bytecode: bool) -> Path:
+    """The zip unpacked as Lambda does (modes and times kept), with or without its .pyc."""
+    unpack(zip_path, task)
+    if not keep_bytecode:
+        for cache in sorted(task.rglob("__pycache__")):
+            shutil.rmtree(cache)
     return task
 
 
@@ -167,7 +167,7 @@ def main():
     runtime = f"python{version}"
     work = Path(tempfile.mkdtemp(prefix="skylift-cold-"))
     try:
-        tasks, bytecode = prepare(work, runtime_python, runtime, options.shim_ref)
+        tasks, bytecode = prepare(work, runtime_python, runtime, options.shim_ref, options.wrapper)
         if options.importtime:
             task, _, environment = tasks["handler path"]
             print("\n".join(["what importing skylift_shim imports under the emulator (python -X importtime, us):",
@@ -183,19 +183,23 @@ def main():
         shutil.rmtree(work)
 
 
-def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None) -> tuple[dict, str | None]:
+def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None,
+            wrapper: str | None = None) -> tuple[dict, str | None]:
     """{path name: (read-only task folder, handler, environment)}, and the runtime the zip has .pyc for."""
     source = build_go_app(work)
     built = build_zip(runtime_python, source, work / "dist", runtime)
     shim = ("skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"})
     tasks = {"floor": (floor_task(work / "floor"), "floor.handler", {}),
-             "handler path": (unpack(Path(built["path"]), work / "shim", keep_bytecode=True), *shim)}
+             "handler path": (task_folder(Path(built["path"]), work / "shim", keep_bytecode=True), *shim)}
+    if wrapper:
+        task = tasks["handler path"][0]
+        tasks["loop path"] = (task, shim[0], {**shim[1], "AWS_LAMBDA_EXEC_WRAPPER": str(task / wrapper)})
     if built["bytecode"]:
-        tasks["handler path, no .pyc"] = (unpack(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False), *shim)
+        tasks["handler path, no .pyc"] = (task_folder(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False), *shim)
     if shim_ref:
         old = build_zip(runtime_python, source, work / "dist-ref", runtime, shim_of(shim_ref, work / "ref"))
         for keep, suffix in ((True, ""), (False, ", no .pyc")):
-            task = unpack(Path(old["path"]), work / f"shim-ref{suffix}", keep_bytecode=keep)
+            task = task_folder(Path(old["path"]), work / f"shim-ref{suffix}", keep_bytecode=keep)
             tasks[f"shim of {shim_ref}{suffix}"] = (task, *shim)
     return tasks, built["bytecode"]
 
