@@ -124,9 +124,11 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.zip"
     entries = collect(source)
-    bytecode = bytecode_entries(entries, runtime, path.with_name(path.name + ".pyc"))
-    entries = sorted(entries + bytecode)
     _check_size(entries)
+    bytecode = bytecode_entries(entries, runtime, path.with_name(path.name + ".pyc"))
+    if _unzipped_bytes(entries + bytecode) > MAX_UNZIPPED_BYTES:
+        bytecode = []  # they only spare cold starts some compiling: never at the price of a deploy
+    entries = sorted(entries + bytecode)
     temporary = path.with_name(path.name + ".tmp")
     try:
         times = entry_times(source, [name for name, _ in entries])
@@ -253,10 +255,14 @@ def _walk(root: Path, ignore: "IgnoreRules"):
             yield prefix + name, path
 
 
+def _unzipped_bytes(entries: list[tuple[str, Path]]) -> int:
+    return sum(file.stat().st_size for _, file in entries)
+
+
 def _check_size(entries: list[tuple[str, Path]]) -> None:
-    sizes = sorted(((file.stat().st_size, name) for name, file in entries), reverse=True)
-    total = sum(size for size, _ in sizes)
+    total = _unzipped_bytes(entries)
     if total > MAX_UNZIPPED_BYTES:
+        sizes = sorted(((file.stat().st_size, name) for name, file in entries), reverse=True)
         largest = ", ".join(f"{name} ({_mb(size)})" for size, name in sizes[:5])
         raise ArtifactError(f"the app is {_mb(total)} unzipped, above Lambda's {_mb(MAX_UNZIPPED_BYTES)} limit "
                             f"for unzipped code; largest files: {largest}; list what need not ship in {IGNORE_FILE}")

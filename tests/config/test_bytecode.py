@@ -82,6 +82,13 @@ def test_no_bytecode_for_another_runtime_version_or_none(source, tmp_path):
         assert (bytecode_names(built.path), built.bytecode, built.bytecode_files) == ([], None, 0)
 
 
+def test_no_bytecode_when_it_would_push_the_code_over_lambdas_unzipped_limit(source, tmp_path, monkeypatch):
+    without = build(source, tmp_path / "plain", runtime=None)
+    monkeypatch.setattr(artifact, "MAX_UNZIPPED_BYTES", without.unzipped_size)
+    built = build(source, tmp_path / "tight")
+    assert (bytecode_names(built.path), built.bytecode, built.unzipped_size) == ([], None, without.unzipped_size)
+
+
 def test_no_bytecode_while_a_plan_is_made(source, tmp_path):
     with artifact.without_bytecode():
         built = build(source, tmp_path / "plan")
