@@ -9,8 +9,10 @@ HTTP API event -> its answer (the emulator starts the runtime at the first invok
 - handler path: `aws-lambda-rie python3 -m awslambdaric skylift_shim.handler`, as AWS's python
   base image runs it, with the zip as built (bytecode included when built for the runtime);
 - handler path without the zip's bytecode, to show what shipping it buys;
-- with --wrapper FILE: the loop path, the same zip with AWS_LAMBDA_EXEC_WRAPPER at that file of
-  it (Lambda starts the runtime through the wrapper; the tests/rie harness does the same);
+- loop path: a zip holding the runtime loop's wrapper (--wrapper, default
+  skylift_shim/exec-wrapper) is also measured with AWS_LAMBDA_EXEC_WRAPPER at it: Lambda starts
+  the runtime through the wrapper, which starts the app before Python (the tests/rie harness
+  does the same);
 - with --shim-ref REF (e.g. main): the handler path with the shim of that git commit, with and
   without .pyc, to show what a change to the shim buys, measured in the same run.
 
@@ -66,8 +68,9 @@ def parse_args():
                         help="the function runtime's Python, with awslambdaric installed")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--shim-ref", help="also measure the shim of this git commit")
-    parser.add_argument("--wrapper", help="also measure the runtime loop path: AWS_LAMBDA_EXEC_WRAPPER set to "
-                                          "this file of the zip, which Lambda starts the runtime through")
+    parser.add_argument("--wrapper", default="skylift_shim/exec-wrapper",
+                        help="the runtime loop's AWS_LAMBDA_EXEC_WRAPPER, a file of the zip: each zip that has it "
+                             "is also measured through it, as Lambda starts the runtime through it")
     parser.add_argument("--realtime", action="store_true",
                         help="run this and every measured process SCHED_FIFO (root), so other work on a "
                              "shared machine does not preempt them")
@@ -191,9 +194,6 @@ def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None,
     shim = ("skylift_shim.handler", {"SKYLIFT_COMMAND": "./server"})
     tasks = {"floor": (floor_task(work / "floor"), "floor.handler", {}),
              "handler path": (task_folder(Path(built["path"]), work / "shim", keep_bytecode=True), *shim)}
-    if wrapper:
-        task = tasks["handler path"][0]
-        tasks["loop path"] = (task, shim[0], {**shim[1], "AWS_LAMBDA_EXEC_WRAPPER": str(task / wrapper)})
     if built["bytecode"]:
         tasks["handler path, no .pyc"] = (task_folder(Path(built["path"]), work / "shim-nopyc", keep_bytecode=False), *shim)
     if shim_ref:
@@ -201,7 +201,18 @@ def prepare(work: Path, runtime_python: str, runtime: str, shim_ref: str | None,
         for keep, suffix in ((True, ""), (False, ", no .pyc")):
             task = task_folder(Path(old["path"]), work / f"shim-ref{suffix}", keep_bytecode=keep)
             tasks[f"shim of {shim_ref}{suffix}"] = (task, *shim)
-    return tasks, built["bytecode"]
+    return with_loop_paths(tasks, wrapper), built["bytecode"]
+
+
+def with_loop_paths(tasks: dict, wrapper: str | None) -> dict:
+    """Beside each handler path with .pyc whose zip holds ``wrapper``, the same zip through it."""
+    paths = {}
+    for name, (task, handler, environment) in tasks.items():
+        paths[name] = (task, handler, environment)
+        if wrapper and "no .pyc" not in name and (task / wrapper).is_file():
+            loop = name.replace("handler path", "loop path") if name == "handler path" else f"{name}, loop path"
+            paths[loop] = (task, handler, {**environment, "AWS_LAMBDA_EXEC_WRAPPER": str(task / wrapper)})
+    return paths
 
 
 def floor_task(task: Path) -> Path:
