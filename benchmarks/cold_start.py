@@ -48,13 +48,14 @@ EVENT = (ROOT / "tests" / "events" / "httpapi-v2-minimal.json").read_bytes()
 GO_SERVER = """package main
 
 import (
+	"log"
 	"net/http"
 	"os"
 )
 
 func main() {
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello from go")) })
-	http.ListenAndServe("127.0.0.1:"+os.Getenv("PORT"), nil)
+	log.Fatal(http.ListenAndServe("127.0.0.1:"+os.Getenv("PORT"), nil))
 }
 """
 FLOOR_HANDLER = 'def handler(event, context):\n    return {"statusCode": 200, "body": "hello from go"}\n'
