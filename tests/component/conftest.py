@@ -1,6 +1,6 @@
 """Helpers for the component tests: throwaway Pulumi projects and the children an App registers.
 
-Every run goes through skylift.local.preview, which installs fresh Pulumi mocks
+Every run goes through skylift.plan.preview, which installs fresh Pulumi mocks
 (and a fresh event loop) before the program's code runs.
 """
 

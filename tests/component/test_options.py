@@ -5,7 +5,7 @@ import json
 import pytest
 
 from skylift.config import ConfigError
-from skylift.local.preview import Secret, preview
+from skylift.plan.preview import Secret, preview
 
 BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
 

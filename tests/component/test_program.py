@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from skylift.config import ConfigError
-from skylift.local.preview import Secret, preview
+from skylift.plan.preview import Secret, preview
 
 REPO = Path(__file__).resolve().parents[2]
 STACK_FILES = sorted(REPO.glob("Pulumi.*.yaml"))

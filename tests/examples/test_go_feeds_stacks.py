@@ -9,7 +9,7 @@ import pytest
 
 from skylift import artifact, config
 from skylift.local import project
-from skylift.local.preview import preview
+from skylift.plan.preview import preview
 
 MEMORY_MB = {"staging": 256, "production": 512}
 STACK_ARCHITECTURES = {

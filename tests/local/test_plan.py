@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from skylift.cli import main
-from skylift.local import plan
-from skylift.local.preview import Registration, Secret
+from skylift.plan import render as plan
+from skylift.plan.preview import Registration, Secret
 
 REPO = Path(__file__).resolve().parents[2]
 STACKS = sorted(path.name.split(".")[1] for path in REPO.glob("Pulumi.*.yaml"))
