@@ -99,7 +99,8 @@ class App(pulumi.ComponentResource):
             }
         )
 
-    def _child(self, **extra) -> pulumi.ResourceOptions:
+    def _child_options(self, **extra) -> pulumi.ResourceOptions:
+        """ResourceOptions of a child: parented to this App (its providers and aliases follow), plus ``extra``."""
         return pulumi.ResourceOptions(parent=self, **extra)
 
     def _role(self) -> aws.iam.Role:
@@ -107,7 +108,7 @@ class App(pulumi.ComponentResource):
             f"{self._name}-role",
             assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
@@ -116,7 +117,7 @@ class App(pulumi.ComponentResource):
             name=log_group_name,
             retention_in_days=int(settings["log_retention_days"]),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _log_policy(self, role: aws.iam.Role, log_group: aws.cloudwatch.LogGroup) -> aws.iam.RolePolicy:
@@ -126,7 +127,7 @@ class App(pulumi.ComponentResource):
             f"{self._name}-role-policy",
             role=role.id,
             policy=log_group.arn.apply(lambda arn: json.dumps(policies.log_policy(arn), sort_keys=True)),
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _function(self, settings, zip_, role, depends_on) -> aws.lambda_.Function:
@@ -153,12 +154,12 @@ class App(pulumi.ComponentResource):
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child(depends_on=depends_on),
+            opts=self._child_options(depends_on=depends_on),
         )
 
     def _http_api(self, function: aws.lambda_.Function, settings):
         name = self._name
-        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child())
+        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child_options())
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
@@ -168,14 +169,14 @@ class App(pulumi.ComponentResource):
             # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
             payload_format_version="2.0",
             timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         aws.apigatewayv2.Route(
             f"{name}-route",
             api_id=api.id,
             route_key="$default",
             target=integration.id.apply(lambda id_: f"integrations/{id_}"),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
         aws.apigatewayv2.Stage(
@@ -189,7 +190,7 @@ class App(pulumi.ComponentResource):
             ),
             default_route_settings=_route_settings(settings.get("throttle")),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
         # Any stage, any method, any path of this API, and of no other.
         self._invoke_permission(
@@ -206,7 +207,7 @@ class App(pulumi.ComponentResource):
             schedule_expression=schedule["schedule"],
             description=f"skylift {self._name}: {method} {schedule['path']} on {schedule['schedule']}",
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
         request = schedule_input(schedule["name"], method, schedule["path"], schedule.get("body"))
         aws.cloudwatch.EventTarget(
@@ -214,7 +215,7 @@ class App(pulumi.ComponentResource):
             rule=rule.name,
             arn=function.arn,
             input=json.dumps(request, sort_keys=True),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         self._invoke_permission(f"{child}-permission", function, "events.amazonaws.com", rule.arn)
         return rule
@@ -226,7 +227,7 @@ class App(pulumi.ComponentResource):
             function=function.name,
             principal=principal,
             source_arn=source_arn,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
 
