@@ -1,7 +1,7 @@
 """What API Gateway's HTTP API does around a Lambda function, locally.
 
 A raw HTTP request becomes the payload format 2.0 event the real HTTP API
-sends (checked against captured events in tests/local), and the function's
+sends (checked against captured events in tests/events), and the function's
 v2 result becomes the HTTP response. Pure: no sockets, no processes.
 """
 
@@ -54,7 +54,7 @@ def _strict_unquote(text: str) -> str:
 def decode_path(raw_path: str) -> str:
     """The rawPath the HTTP API passes on for a request path as the client sent it.
 
-    Measured on the real service (fixtures/live-httpapi-path-decoding-table.json):
+    Measured on the real service (tests/events/live-httpapi-path-decoding-table.json):
     it decodes once, cuts at a decoded '?', then decodes again, and refuses a
     request whose second pass meets a stray '%': '/a%3Fb' -> '/a',
     '/a%253Fb' -> '/a?b', '/a%2525b' -> '/a%b', '/a%25b' -> rejected.

@@ -196,10 +196,6 @@ def test_refuses_more_than_the_unzipped_limit(source, tmp_path, write_file, monk
     assert not (tmp_path / "out" / "web.zip").exists()
 
 
-def test_default_limit_is_lambdas_250_mb():
-    assert artifact.MAX_UNZIPPED_BYTES == 250 * 1024 * 1024
-
-
 def test_refuses_a_zip_over_the_direct_upload_limit(source, tmp_path, write_file, monkeypatch):
     write_file(source / "noise.bin", os.urandom(3 * 1024 * 1024))  # random bytes do not compress
     monkeypatch.setattr(artifact, "MAX_ZIPPED_BYTES", 2 * 1024 * 1024)
@@ -207,10 +203,6 @@ def test_refuses_a_zip_over_the_direct_upload_limit(source, tmp_path, write_file
         build(source, command="./server", out_dir=tmp_path / "out")
     assert str(error.value).startswith("the zip is 3.0 MB, above Lambda's 2.0 MB limit for code uploaded directly; ")
     assert list((tmp_path / "out").iterdir()) == []
-
-
-def test_default_zipped_limit_is_lambdas_50_mb_direct_upload():
-    assert artifact.MAX_ZIPPED_BYTES == 50 * 1024 * 1024
 
 
 def test_shim_pycache_and_bytecode_are_left_out(tmp_path, write_file, monkeypatch, source):

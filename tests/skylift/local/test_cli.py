@@ -18,7 +18,7 @@ from skylift import config
 from skylift.cli import main
 from skylift.local.server import RIE_INVOKE_PATH
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SKYLIFT = str(Path(sys.executable).with_name("skylift"))
 
 TICK_APP = textwrap.dedent('''

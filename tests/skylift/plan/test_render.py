@@ -14,7 +14,7 @@ from skylift.cli import main
 from skylift.plan import render as plan
 from skylift.plan.preview import Registration, Secret
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 STACKS = sorted(path.name.split(".")[1] for path in REPO.glob("Pulumi.*.yaml"))
 
 
