@@ -12,7 +12,8 @@ import pytest
 REFRESH = {"skyliftSchedule": {"name": "refresh", "method": "POST", "path": "/tasks/refresh"}}
 TICKS_PER_SECOND = 10  # the goroutine's ticker fires every 100 ms
 
-pytestmark = pytest.mark.slow
+# One worker builds the Go example: two would compile the same Go standard library at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("go-feeds")]
 
 
 def feed_items(version: int) -> list[dict]:

@@ -19,7 +19,8 @@ STACK_ARCHITECTURES = {
 }
 REFRESH_INPUT = {"skyliftSchedule": {"method": "POST", "name": "refresh", "path": "/tasks/refresh"}}
 
-pytestmark = pytest.mark.slow
+# One worker builds the Go example: two would compile the same Go standard library at once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("go-feeds")]
 
 
 @pytest.mark.parametrize("stack", sorted(STACK_ARCHITECTURES))

@@ -15,6 +15,10 @@ REPO = Path(__file__).resolve().parents[3]
 STACK_FILES = sorted(REPO.glob("Pulumi.*.yaml"))
 STACKS = [path.name.split(".")[1] for path in STACK_FILES]
 ACCOUNT = "123456789012"
+
+# Each preview builds into the repository's own .skylift/; tests that do the same share one worker.
+pytestmark = pytest.mark.xdist_group("repo")
+
 TAGGABLE = {
     "aws:iam/role:Role",
     "aws:cloudwatch/logGroup:LogGroup",

@@ -260,6 +260,7 @@ def test_sigterm_stops_it_too(project, run_dev, processes):
     assert [pid for pid in children if processes.alive(pid)] == []
 
 
+@pytest.mark.xdist_group("repo")  # builds into the repository's own .skylift/, as test_program.py does
 def test_example_app_answers_through_the_shim(run_dev):
     """The README's first command: the repo's own app, its staging stack, a curl-like request."""
     server = run_dev(REPO)
