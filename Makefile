@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STACK ?= staging
 PORT ?= 3000
 
-.PHONY: dev test plan snapshots bench clean
+.PHONY: dev test plan snapshots readme bench clean
 
 $(VENV)/.installed: requirements-dev.txt components/pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ plan: $(VENV)/.installed
 snapshots: $(VENV)/.installed
 	$(VENV)/bin/skylift plan --stack staging --update
 	$(VENV)/bin/skylift plan --stack production --update
+
+# After a change to components/skylift/settings.py: the README's configuration table.
+readme: $(VENV)/.installed
+	$(PYTHON) -m skylift.settings README.md
 
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "components"))
 from skylift_shim import main as shim  # noqa: E402
 from skylift_shim.message import Request  # noqa: E402
 from skylift_shim.relay import Relay  # noqa: E402
-from skylift_shim.settings import Settings, free_port  # noqa: E402
+from skylift_shim.environment import Settings, free_port  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 SMALL_N = 300 if QUICK else 3000

@@ -10,7 +10,6 @@ child is registered, so a bad value never leaves half an app behind.
 
 import base64
 import json
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -20,15 +19,13 @@ from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
+from .loading import checked
+from .naming import function_name
+from .settings import HTTP_API_TIMEOUT_SECONDS
 
 HANDLER = "skylift_shim.handler"
 
-# API Gateway HTTP APIs give up on an integration after 30 s at most.
-MAX_INTEGRATION_TIMEOUT_MS = 30_000
-
-# Lambda function names: letters, digits, hyphens, underscores; at most 64.
-_FUNCTION_NAME_MAX = 64
-_NOT_IN_FUNCTION_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_INTEGRATION_TIMEOUT_MS = HTTP_API_TIMEOUT_SECONDS * 1000
 
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -65,12 +62,12 @@ class App(pulumi.ComponentResource):
         # Everything that can fail on the deployer's machine happens before
         # the component registers, so a bad value leaves nothing behind.
         base_dir = Path.cwd()
-        settings = _validated(args, base_dir=base_dir, name=name)
+        settings = checked(args, base_dir=base_dir, key=name)
         zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
 
         self._name = name
-        self._function_name = _function_name(pulumi.get_project(), name, pulumi.get_stack())
+        self._function_name = function_name(pulumi.get_project(), name, pulumi.get_stack())
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
@@ -201,7 +198,7 @@ class App(pulumi.ComponentResource):
 
     def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
-        method = schedule.get("method") or config.SCHEDULE_METHOD_DEFAULT
+        method = schedule["method"]  # filled in by checked()
         rule = aws.cloudwatch.EventRule(
             child,
             schedule_expression=schedule["schedule"],
@@ -229,26 +226,6 @@ class App(pulumi.ComponentResource):
             source_arn=source_arn,
             opts=self._child_options(),
         )
-
-
-def _validated(args: AppArgs, *, base_dir: Path, name: str) -> AppArgs:
-    """``args`` with defaults filled in, or ConfigError listing every problem."""
-    settings = {**config.DEFAULTS, **{key: value for key, value in args.items() if value is not None}}
-    problems = config.validate(settings, base_dir=base_dir, key=name)
-    if problems:
-        raise config.ConfigError(problems)
-    return settings
-
-
-def _function_name(project: str, name: str, stack: str) -> str:
-    """A stable, explicit function name, so its log group can exist before it.
-
-    Project and stack keep two stages (or two programs) in one account apart;
-    the component's name is left out when it repeats the project's.
-    """
-    parts = [project] + ([name] if name != project else []) + [stack]
-    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
-    return cleaned[:_FUNCTION_NAME_MAX]
 
 
 def _integration_timeout_ms(function_timeout_s: int) -> int:

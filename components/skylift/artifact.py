@@ -20,6 +20,8 @@ import pathspec.patterns.gitignore
 
 import skylift_shim
 
+from .errors import ArtifactError
+
 # Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
 # The function's code goes to Lambda in the CreateFunction/UpdateFunctionCode request itself,
@@ -33,10 +35,6 @@ BUILD_TIMEOUT_SECONDS = 900
 BUILD_OUTPUT_TAIL_LINES = 20
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
 _GITIGNORE_PATTERN = pathspec.util.lookup_pattern("gitignore")
-
-
-class ArtifactError(Exception):
-    """The zip cannot be built (build hook failed, too large, ...)."""
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,23 @@ from pathlib import Path
 
 import click
 
-from skylift import artifact, config
-from skylift import schedule as schedule_grammar
+from skylift.errors import SkyliftError
 
 
-class SkyliftError(click.ClickException):
+class UsageError(click.ClickException):
     """A problem the user can fix: printed as 'Error: ...', exit code 2, no traceback."""
 
     exit_code = 2
+
+
+class _Commands(click.Group):
+    """Every command's SkyliftError becomes a UsageError; any other exception is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SkyliftError as error:
+            raise UsageError(str(error)) from None
 
 
 def _stack_option(function):
@@ -23,21 +32,10 @@ def _stack_option(function):
 def _load(ctx: click.Context, stack: str):
     from skylift.local import project
 
-    project_dir = ctx.obj["cwd"]
-    try:
-        return project.load_stack(project_dir, stack)
-    except config.ConfigError as error:
-        raise SkyliftError(str(error)) from None
-    except (OSError, ValueError) as error:
-        raise SkyliftError(str(error)) from None
+    return project.load_stack(ctx.obj["cwd"], stack)
 
 
-def _user_errors():
-    """The exceptions that mean bad input or a failed build, not a bug."""
-    return (config.ConfigError, artifact.ArtifactError, schedule_grammar.ScheduleError)
-
-
-@click.group()
+@click.group(cls=_Commands)
 @click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Project folder holding Pulumi.yaml and Pulumi.<stack>.yaml.")
 @click.pass_context
@@ -59,12 +57,7 @@ def dev(ctx, stack, port, workers, freeze):
     from skylift.local import dev as dev_server
 
     stack_config = _load(ctx, stack)
-    try:
-        dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except OSError as error:
-        raise SkyliftError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
 
 
 @main.command()
@@ -79,23 +72,18 @@ def invoke(ctx, stack, event_file, schedule_name, get_path, url):
     from skylift.local import invoke as invoking
 
     if sum(x is not None for x in (event_file, schedule_name, get_path)) != 1:
-        raise SkyliftError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
-    try:
-        if event_file is not None:
-            event = invoking.file_event(event_file)
-            stack_config = None if url else _load(ctx, stack)
-        else:
-            stack_config = _load(ctx, stack)
-            event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
-        if url:
-            result, failed = invoking.invoke_remote(url, event)
-        else:
-            invocation = invoking.invoke_locally(stack_config, event)
-            result, failed = invocation.lambda_result(), invocation.outcome != "ok"
-    except invoking.InvokeError as error:
-        raise SkyliftError(str(error)) from None
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+        raise UsageError("give exactly one of EVENT.json, --schedule NAME, --get PATH")
+    if event_file is not None:
+        event = invoking.file_event(event_file)
+        stack_config = None if url else _load(ctx, stack)
+    else:
+        stack_config = _load(ctx, stack)
+        event = invoking.schedule_event(stack_config, schedule_name) if schedule_name else invoking.get_event(get_path)
+    if url:
+        result, failed = invoking.invoke_remote(url, event)
+    else:
+        invocation = invoking.invoke_locally(stack_config, event)
+        result, failed = invocation.lambda_result(), invocation.outcome != "ok"
     click.echo(json.dumps(json.loads(result), indent=2, ensure_ascii=False))
     if failed:
         sys.exit(1)
@@ -111,12 +99,7 @@ def plan(ctx, stack, as_json, update):
     from skylift.plan import render as planning
 
     _load(ctx, stack)
-    try:
-        resources = planning.plan(ctx.obj["cwd"], stack)
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
-    except Exception as error:  # the user's program failed under mocks: say so, without our traceback
-        raise SkyliftError(f"{ctx.obj['cwd'] / '__main__.py'} failed: {type(error).__name__}: {error}") from None
+    resources = planning.plan(ctx.obj["cwd"], stack)
     if update:
         path = planning.snapshot_path(ctx.obj["cwd"], stack)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,10 +117,7 @@ def build(ctx, stack):
     from skylift.local import project
 
     stack_config = _load(ctx, stack)
-    try:
-        built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
-    except _user_errors() as error:
-        raise SkyliftError(str(error)) from None
+    built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
     click.echo(f"path: {built.path}")
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-
-class ScheduleError(ValueError):
-    """A schedule expression AWS would reject."""
+from .errors import ScheduleError
 
 
 RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}

@@ -10,7 +10,7 @@ import os as _os
 
 def _launch_early():
     from .child import Child
-    from .settings import SettingsError, from_environ
+    from .environment import SettingsError, from_environ
 
     try:
         settings = from_environ()

@@ -8,9 +8,7 @@ that would add to every cold start.
 import os
 import time
 
-# $1 is the app directory; exec so the app replaces the shell and gets signals directly.
-_SCRIPT = 'cd -- "$1" && exec '
-
+from . import shell
 
 class StartError(Exception):
     """The app exited or did not become ready; the message says which."""
@@ -71,7 +69,7 @@ class Child:
         # does, and stop() can signal the app together with anything it forked.
         # stdin/stdout/stderr are inherited: output goes straight to CloudWatch, unbuffered by us.
         self.ready = False
-        pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", _SCRIPT + self.command, "skylift-app", self.cwd],
+        pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", shell.script(self.command), "skylift-app", self.cwd],
                              self.env, setpgroup=0)
         self.process = Process(pid)
 
@@ -125,16 +123,62 @@ class Child:
             return status_line.startswith(b"HTTP/") and status_line[9:10] in b"23"
 
     def stop(self, grace: float = 2.0) -> None:
-        """SIGTERM the app's process group, SIGKILL after `grace` seconds; always reaps."""
+        """SIGTERM the app's process group, SIGKILL what is left after `grace` seconds. Returns once the
+        whole group is gone and the port is free: a pre-fork server's workers outlive their master and
+        keep the listening socket, and an app started meanwhile would fail to listen, or its readiness
+        check would pass against the dying workers."""
         import signal
 
         process, self.process, self.ready = self.process, None, False
-        if process is None or process.poll() is not None:
+        if process is None:
             return
         for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            if self._gone(process):
+                return
             try:
                 os.killpg(process.pid, sig)
             except ProcessLookupError:
                 pass
-            if process.wait(wait):
-                return
+            deadline = time.monotonic() + wait
+            while not self._gone(process) and time.monotonic() < deadline:
+                time.sleep(0.002)
+
+    def _gone(self, process: Process) -> bool:
+        return process.poll() is not None and not group_alive(process.pid) and port_free(self.port)
+
+
+def group_alive(group: int) -> bool:
+    """Whether a process of the group still runs; zombies do not count (their parent may never reap them)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return True  # no /proc to tell zombies apart: trust kill()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+        except OSError:
+            continue  # exited meanwhile
+        # After the command name: state, parent pid, process group.
+        if int(fields[2]) == group and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
+
+
+def port_free(port: int) -> bool:
+    """Whether nothing listens on the port: a new listener could bind it (as servers do, SO_REUSEADDR)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

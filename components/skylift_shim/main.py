@@ -9,10 +9,10 @@ import time
 
 from . import log
 from .child import Child, StartError
-from .events import MAX_RESULT_BYTES, BadEvent, fallback, http_api_v2, pick
+from .events import PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
 from .message import Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
-from .settings import Settings, SettingsError, from_environ
+from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
 SAFETY_MARGIN = 0.25
@@ -57,8 +57,16 @@ def shutdown(grace: float = 2.0) -> None:
 
 
 def handler(event, context):
+    """The managed runtime's entry point: the request id and deadline come from Lambda's context."""
     started = time.monotonic()
     request_id = str(getattr(context, "aws_request_id", "") or "local")
+    return invoke(event, request_id, _deadline(context, started), started=started)
+
+
+def invoke(event, request_id: str, deadline: float, *, started: float | None = None) -> dict:
+    """One invocation: the Lambda result for `event`, answered before `deadline` (a time.monotonic()
+    value, the safety margin already taken off). Never raises: every failure becomes an HTTP answer."""
+    started = time.monotonic() if started is None else started
     log.request_id = request_id
     source = http_api_v2
     try:
@@ -66,23 +74,13 @@ def handler(event, context):
             configure()  # not started at import (outside Lambda): read the environment now
         try:
             source = pick(event)
-            if source is fallback:
-                events_path = state.settings.events_path if state.settings else "/events"
-                request = fallback.to_request(event, request_id, events_path)
-            else:
-                request = source.to_request(event, request_id)
+            request = source.to_request(event, _invocation(request_id))
         except Exception as error:  # any malformed field: a 400 that says which
             reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
             log.log("error", "malformed event", source=source.NAME, reason=str(reason))
             return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
-        response = _respond(request, _deadline(context, started))
-        result = source.to_result(response, event)
-        size = _result_size(result)
-        if size > MAX_RESULT_BYTES:
-            message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
-                       f"over Lambda's 6 MB limit of {MAX_RESULT_BYTES} bytes")
-            log.log("error", message, status=response.status)
-            result = source.to_result(error_response(502, message), event)
+        response = _respond(request, deadline)
+        result = _within_payload_limit(source, source.to_result(response, event), response, event)
         if log.threshold <= log.DEBUG:
             log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
                     status=result["statusCode"], ms=round((time.monotonic() - started) * 1000, 2))
@@ -93,6 +91,21 @@ def handler(event, context):
             return source.to_result(error_response(500, f"skylift: internal error: {error!r}"), event)
         except Exception:
             return http_api_v2.to_result(error_response(500, f"skylift: internal error: {error!r}"))
+
+
+def _invocation(request_id: str) -> Invocation:
+    events_path = state.settings.events_path if state.settings else DEFAULT_EVENTS_PATH
+    return Invocation(request_id, events_path)
+
+
+def _within_payload_limit(source, result: dict, response: Response, event) -> dict:
+    size = _result_size(result)
+    if size <= PAYLOAD_LIMIT_BYTES:
+        return result
+    message = (f"skylift: the app's response is {size} bytes as a Lambda result (after base64), "
+               f"over Lambda's 6 MB limit of {PAYLOAD_LIMIT_BYTES} bytes")
+    log.log("error", message, status=response.status)
+    return source.to_result(error_response(502, message), event)
 
 
 def _result_size(result: dict) -> int:
@@ -109,7 +122,7 @@ def _result_size(result: dict) -> int:
         elif isinstance(value, str):
             text.append(value)
     # JSON escapes cost at most 6 bytes per character, quotes and separators a few per string.
-    if 6 * sum(map(len, text)) + 8 * len(text) + 100 <= MAX_RESULT_BYTES:
+    if 6 * sum(map(len, text)) + 8 * len(text) + 100 <= PAYLOAD_LIMIT_BYTES:
         return 0
     if result["isBase64Encoded"]:
         # base64 needs no escaping: measure the rest, add the body, skip serialising megabytes twice.
@@ -134,7 +147,7 @@ def _respond(request, deadline: float) -> Response:
     if failure is not None:
         return failure
     try:
-        return relay.forward(request, deadline, max_body=MAX_RESULT_BYTES)
+        return relay.forward(request, deadline, max_body=PAYLOAD_LIMIT_BYTES)
     except UpstreamTimeout as error:
         reason = child.exit_reason()
         if reason is not None:
@@ -154,7 +167,7 @@ def _respond(request, deadline: float) -> Response:
         log.log("error", str(error), target=request.target)
         return error_response(502, f"skylift: {error}")
     except BodyTooLarge:
-        message = (f"skylift: the app's response body is over {MAX_RESULT_BYTES} bytes, "
+        message = (f"skylift: the app's response body is over {PAYLOAD_LIMIT_BYTES} bytes, "
                    "Lambda's 6 MB response limit")
         log.log("error", message)
         return error_response(502, message)

@@ -1,5 +1,10 @@
 """The plain HTTP request and response that events translate to and from, and the relay carries."""
 
+# The methods API Gateway and skylift's schedules deal in.
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# RFC 9110 9.2.2: sending these twice has the effect of sending them once.
+IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
+
 
 class Request:
     __slots__ = ("method", "target", "headers", "body")

@@ -9,13 +9,12 @@ whether any response byte arrived, which decides whether a request may be sent a
 import socket
 import time
 
-from .message import Request, Response
+from .message import IDEMPOTENT_METHODS, Request, Response
 
 # Never passed on: they describe one hop, not the message.
 HOP_BY_HOP = frozenset(
     [b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"te", b"trailer", b"upgrade"]
 )
-IDEMPOTENT = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
 _READ_CHUNK = 1024 * 1024
 _MAX_LINE = 65536
 _MAX_HEADERS = 500
@@ -35,7 +34,14 @@ class BodyTooLarge(Exception):
 
 
 class _NothingReceived(Exception):
-    """Failed before any response byte arrived: the app never answered, so sending again is safe."""
+    """The request went out and the connection failed before any response byte arrived."""
+
+
+def _unanswered(method: str, cause) -> str:
+    if method in IDEMPOTENT_METHODS:
+        return f"the app closed the connection without answering ({cause!r}), twice"
+    return (f"the app closed the connection without answering the {method} request ({cause!r}); it was not "
+            f"sent again, since the app may have acted on it (only {', '.join(sorted(IDEMPOTENT_METHODS))} are)")
 
 
 class _Connection:
@@ -47,6 +53,20 @@ class _Connection:
     def close(self):
         self.reader.close()
         self.sock.close()
+
+    def is_open(self) -> bool:
+        """False once the app closed its end (EOF, or a reset) or sent bytes nobody asked for."""
+        timeout = self.sock.gettimeout()
+        self.sock.setblocking(False)  # with a timeout set, recv would first wait for data
+        try:
+            self.sock.recv(1, socket.MSG_PEEK)  # b"" is the app's FIN; any byte is one nobody asked for
+            return False
+        except BlockingIOError:
+            return True  # nothing to read: the app still holds the connection open
+        except OSError:
+            return False
+        finally:
+            self.sock.settimeout(timeout)
 
 
 class Relay:
@@ -63,20 +83,28 @@ class Relay:
     def forward(self, request: Request, deadline: float, max_body: int | None = None) -> Response:
         """Send `request`, return the whole response; `deadline` is a time.monotonic() value.
 
-        A kept connection that the app closed while idle (its idle timer fires the moment a frozen
-        Lambda thaws) fails before any response byte: send once more on a fresh connection.
+        A kept connection the app closed while idle (its idle timer fires the moment a frozen Lambda
+        thaws) is noticed before reuse and replaced. If the app closes it anyway between that check and
+        the request, only an idempotent request is sent again: any other may have been acted on.
         """
-        was_reused = self.connection is not None
         for attempt in (1, 2):
             try:
                 return self._exchange(request, deadline, max_body)
             except _NothingReceived as error:
                 self.close()
-                if attempt == 2 or not (was_reused or request.method in IDEMPOTENT):
-                    raise UpstreamFailed(f"connection to the app failed: {error.__cause__!r}") from None
+                if attempt == 2 or request.method not in IDEMPOTENT_METHODS:
+                    raise UpstreamFailed(_unanswered(request.method, error.__cause__)) from None
             except Exception:
                 self.close()  # never keep a connection in an unknown state
                 raise
+
+    def _open_connection(self, deadline: float) -> "_Connection":
+        """The kept connection if the app has not closed it, else a new one."""
+        if self.connection is not None and not self.connection.is_open():
+            self.close()
+        if self.connection is None:
+            self.connection = _Connection(self.host, self.port, self._remaining(deadline))
+        return self.connection
 
     def _remaining(self, deadline: float) -> float:
         left = deadline - time.monotonic()
@@ -91,9 +119,12 @@ class Relay:
         head.append(b"\r\n")
         data = b"".join(head)
         try:
-            if self.connection is None:
-                self.connection = _Connection(self.host, self.port, self._remaining(deadline))
-            connection = self.connection
+            connection = self._open_connection(deadline)
+        except TimeoutError:
+            raise UpstreamTimeout("the app did not accept a connection in time") from None
+        except OSError as error:
+            raise UpstreamFailed(f"cannot connect to the app: {error!r}") from None
+        try:
             connection.sock.settimeout(self._remaining(deadline))
             if len(request.body) <= _JOIN_LIMIT:
                 connection.sock.sendall(data + request.body)

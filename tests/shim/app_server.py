@@ -2,9 +2,12 @@
 
 Listens on 127.0.0.1:$PORT. Environment: SLOW_START (seconds before listening), EXIT_AT_START (exit
 code instead of listening), IDLE_TIMEOUT (seconds an idle kept-alive connection is kept; default 60), SINGLE_THREADED (one request
-at a time, as many simple servers do: a hung request blocks every later one).
+at a time, as many simple servers do: a hung request blocks every later one), HITS_FILE (a line
+"METHOD target" appended for every request the app reads), TERM_FILE (where the app writes
+"SIGTERM" when it gets one, before it exits).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
-/chunked, /until-close (body ended by closing),
+/chunked, /until-close (body ended by closing), /drop (acts, then closes without answering),
+/in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
 /status/N; anything else echoes the request as JSON.
 """
 
@@ -12,8 +15,10 @@ import base64
 import gzip
 import json
 import os
+import signal
 import sys
 import time
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,6 +45,17 @@ class App(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
+        if os.environ.get("HITS_FILE"):
+            with open(os.environ["HITS_FILE"], "a") as hits:
+                hits.write(f"{self.command} {self.path}\n")
+        if url.path == "/drop":
+            self.close_connection = True
+            return None
+        if url.path == "/in-parts":
+            return self.send_in_parts()
+        if url.path == "/process":
+            answer = {"pid": os.getpid(), "cwd": os.getcwd(), "GREETING": os.environ.get("GREETING")}
+            return self.send(200, [("Content-Type", "application/json")], json.dumps(answer).encode())
         if url.path == "/crash":
             os._exit(3)
         if url.path == "/hang":
@@ -87,10 +103,24 @@ class App(BaseHTTPRequestHandler):
         }
         self.send(200, [("Content-Type", "application/json")], json.dumps(seen).encode())
 
+    def send_in_parts(self):
+        """As servers that write the head and the body separately do; a reader that hangs up early
+        makes the later writes fail."""
+        self.send_response_only(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        for part in (b"ready", b" now!"):
+            time.sleep(0.05)
+            self.wfile.write(part)
+
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
 
 def main():
+    if os.environ.get("TERM_FILE"):
+        signal.signal(signal.SIGTERM, lambda signum, frame: (Path(os.environ["TERM_FILE"]).write_text("SIGTERM"),
+                                                             os._exit(0)))
     time.sleep(float(os.environ.get("SLOW_START", "0")))
     if "EXIT_AT_START" in os.environ:
         sys.exit(int(os.environ["EXIT_AT_START"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from skylift_shim import main as shim
 from skylift_shim.child import Child
-from skylift_shim.settings import Settings, free_port
+from skylift_shim.environment import Settings, free_port
 
 HERE = Path(__file__).parent
 APP_SERVER = HERE / "app_server.py"
@@ -35,10 +35,10 @@ def load_event(name):
     return json.loads((EVENTS / name).read_text())
 
 
-def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", **app_env):
+def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", command=None, app_dir=HERE, **app_env):
     settings = Settings(
-        command=f"{sys.executable} {APP_SERVER}",
-        app_dir=str(HERE),
+        command=command or f"{sys.executable} {APP_SERVER}",
+        app_dir=str(app_dir),
         port=free_port(),
         ready_path=ready_path,
         start_timeout=start_timeout,

@@ -10,7 +10,7 @@ import pytest
 from shim_support import APP_SERVER, http_api_event, invoke, seen_by_app
 
 from skylift_shim import main as shim
-from skylift_shim.settings import SettingsError, from_environ
+from skylift_shim.environment import SettingsError, from_environ
 
 COMMAND = f"{sys.executable} {APP_SERVER}"
 TEXT = {"content-type": "text/plain; charset=utf-8"}
@@ -101,8 +101,9 @@ def test_slow_start_within_timeout_and_readiness_path(app):
     assert invoke(http_api_event())["statusCode"] == 200
 
 
-def test_kept_connection_closed_by_app_while_idle_is_resent(app):
-    # The app closes idle connections after 0.1 s, as Node/Go do at once when a frozen Lambda thaws.
+def test_kept_connection_closed_by_app_while_idle_is_replaced_before_the_post(app):
+    # The app closes idle connections after 0.1 s, as Node/Go do at once when a frozen Lambda thaws;
+    # the shim sees the closed connection before it writes: a POST is never sent into it.
     app(IDLE_TIMEOUT="0.1")
     assert invoke(http_api_event(method="POST", body="one"))["statusCode"] == 200
     time.sleep(0.4)
@@ -176,3 +177,24 @@ def test_thaw_race_app_closes_kept_connection_as_request_arrives(app):
         os.killpg(group, signal.SIGCONT)
         result = invoke(http_api_event(method="POST", body=f"after {round_number}"))
         assert (result["statusCode"], seen_by_app(result)["body"]) == (200, f"after {round_number}".encode())
+
+
+def test_a_post_the_app_dropped_unanswered_is_not_sent_again(app, tmp_path):
+    hits = tmp_path / "hits"
+    app(HITS_FILE=str(hits))
+    assert invoke(http_api_event(raw_path="/warm"))["statusCode"] == 200  # the connection is now kept
+    result = invoke(http_api_event(method="POST", raw_path="/drop", body="charge the card"))
+    assert result == error(502, "skylift: the app closed the connection without answering the POST request "
+                                "(ConnectionResetError('closed without a response')); it was not sent again, "
+                                "since the app may have acted on it (only DELETE, GET, HEAD, OPTIONS, PUT, TRACE are)")
+    assert hits.read_text().splitlines() == ["GET /warm", "POST /drop"]
+
+
+def test_an_idempotent_request_the_app_dropped_is_sent_once_more(app, tmp_path):
+    hits = tmp_path / "hits"
+    app(HITS_FILE=str(hits))
+    result = invoke(http_api_event(method="PUT", raw_path="/drop", body="same twice"))
+    assert result == error(502, "skylift: the app closed the connection without answering "
+                                "(ConnectionResetError('closed without a response')), twice")
+    assert hits.read_text().splitlines() == ["PUT /drop", "PUT /drop"]
+

@@ -6,6 +6,10 @@ import tempfile
 import threading
 from pathlib import Path
 
+from skylift_shim.events.schedule import DEFAULT_METHOD
+from skylift_shim.events.schedule import schedule_input as make_schedule_input
+
+from ..errors import ServeError
 from . import project
 from .pool import PoolClosed, WorkerPool
 from .schedules import Scheduler
@@ -35,9 +39,7 @@ def prepare(stack_config, temp_dir: Path, *, log=print):
 
 
 def schedule_input(entry: dict) -> dict:
-    from skylift_shim.events.schedule import schedule_input as make
-
-    return make(entry["name"], entry.get("method", "POST"), entry["path"], entry.get("body"))
+    return make_schedule_input(entry["name"], entry.get("method", DEFAULT_METHOD), entry["path"], entry.get("body"))
 
 
 def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
@@ -47,7 +49,7 @@ def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
     except PoolClosed:
         return
     status = response_for(invocation).status
-    target = f"{entry['name']} -> {entry.get('method', 'POST')} {entry['path']}"
+    target = f"{entry['name']} -> {entry.get('method', DEFAULT_METHOD)} {entry['path']}"
     log(access_line("schedule", target, status, invocation))
 
 
@@ -58,7 +60,10 @@ def serve(stack_config, *, port: int, workers: int, freeze: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
         task_root = prepare(stack_config, Path(temp), log=log)
         pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
-        server = DevServer(port, pool, log)
+        try:
+            server = DevServer(port, pool, log)
+        except OSError as error:
+            raise ServeError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
 
         entries = list(stack_config.args.get("schedules") or [])
         scheduler = Scheduler(entries, lambda entry: fire_schedule(pool, entry, log))

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qsl
 
-# Lambda's synchronous invocation limit, for the event and for the result.
-PAYLOAD_LIMIT = 6 * 1024 * 1024
-
 _TEXT_TYPES = re.compile(
     r"^(text/.*|application/(json|xml|javascript|x-www-form-urlencoded|graphql)|.*\+(json|xml))$"
 )

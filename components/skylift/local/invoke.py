@@ -7,14 +7,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ..errors import InvokeError
 from . import httpapi
 from .dev import prepare, schedule_input, worker_spec
 from .server import RIE_INVOKE_PATH
 from .worker import Invocation, Worker
-
-
-class InvokeError(Exception):
-    """The event cannot be made or sent; the message says why."""
 
 
 def schedule_event(stack_config, name: str) -> dict:

@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 from skylift import artifact, config
+from skylift.naming import function_name as lambda_function_name
+from skylift.settings import DEFAULT_RUNTIME
 
 # Lambda's names for the machine types; `uname -m` says aarch64 where Lambda says arm64.
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
@@ -43,7 +45,8 @@ def unpack(zip_path: Path, task_root: Path) -> Path:
 
 
 def function_name(stack_config) -> str:
-    return f"{stack_config.namespace}-{stack_config.stack}"
+    """The deployed function's name, for an App named after the project as the program names it."""
+    return lambda_function_name(stack_config.namespace, stack_config.namespace, stack_config.stack)
 
 
 def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-1", warn=print) -> dict[str, str]:
@@ -73,7 +76,7 @@ def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-
             "TZ": ":UTC",
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(task_root),
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{args.get('runtime', 'python3.13')}",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{args.get('runtime', DEFAULT_RUNTIME)}",
             "AWS_LAMBDA_FUNCTION_NAME": name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(args["memory"]),

@@ -11,13 +11,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+from skylift_shim.events import PAYLOAD_LIMIT_BYTES
+from skylift_shim.message import HTTP_METHODS
+
 from . import httpapi
 from .pool import PoolClosed, WorkerPool
 from .worker import Invocation
 
 RIE_INVOKE_PATH = "/2015-03-31/functions/function/invocations"
-# The methods an HTTP API passes on through its $default route.
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def access_line(method: str, target: str, status: int, invocation: Invocation | None) -> str:
@@ -95,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         except httpapi.BadRequest:
             return httpapi.gateway_error(400), None
         # Lambda's limit applies to the whole event, base64 body included.
-        if len(body) > httpapi.PAYLOAD_LIMIT or len(json.dumps(event)) > httpapi.PAYLOAD_LIMIT:
+        if len(body) > PAYLOAD_LIMIT_BYTES or len(json.dumps(event)) > PAYLOAD_LIMIT_BYTES:
             return httpapi.gateway_error(413), None
         try:
             invocation = self.server.pool.invoke(event, request_id)
@@ -121,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(httpapi.Response(200, headers, invocation.lambda_result()))
 
 
-for _method in METHODS:
+for _method in HTTP_METHODS:
     setattr(_Handler, f"do_{_method}", _Handler._handle)
 
 

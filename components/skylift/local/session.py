@@ -43,10 +43,26 @@ def signal_session(session_id: int, signum: int) -> list[int]:
     return signalled
 
 
-def freeze(session_id: int) -> list[int]:
+def freeze(session_id: int, *, settle: float = 0.5) -> list[int]:
     """SIGSTOP the session; returns the pids stopped (a stopped process cannot fork, so
-    these are exactly the ones to continue)."""
-    return signal_session(session_id, signal.SIGSTOP)
+    these are exactly the ones to continue).
+
+    A signal is delivered asynchronously: a busy process may run on for a moment after kill()
+    returns. Lambda's freeze is complete before the next event, so wait (at most ``settle``
+    seconds) until every process shows state T."""
+    stopped = signal_session(session_id, signal.SIGSTOP)
+    deadline = time.monotonic() + settle
+    while any(_state(pid) not in (b"T", b"t", b"Z", None) for pid in stopped) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return stopped
+
+
+def _state(pid: int) -> bytes | None:
+    try:
+        with open(f"{PROC}/{pid}/stat", "rb") as stat_file:
+            return stat_file.read().rpartition(b")")[2].split()[0]
+    except OSError:
+        return None
 
 
 def thaw(session_id: int, pids: list[int] | None = None) -> None:

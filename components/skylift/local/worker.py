@@ -18,8 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from skylift_shim.events import PAYLOAD_LIMIT_BYTES
+
 from . import session
-from .httpapi import PAYLOAD_LIMIT, new_request_id
+from .httpapi import new_request_id
 
 WORKER_SCRIPT = Path(__file__).with_name("worker_process.py")
 _HEADER = struct.Struct(">cI")
@@ -128,7 +130,7 @@ class Worker:
                 self._frozen = session.freeze(self._process.pid)
             if kind == b"E":
                 return Invocation("error", cold, _ms(started), request_id, error=json.loads(payload))
-            if len(payload) > PAYLOAD_LIMIT:
+            if len(payload) > PAYLOAD_LIMIT_BYTES:
                 return Invocation("too_large", cold, _ms(started), request_id)
             return Invocation("ok", cold, _ms(started), request_id, result=payload)
 

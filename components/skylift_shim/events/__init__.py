@@ -1,13 +1,23 @@
 """Lambda events <-> plain HTTP messages, one small pure module per event source.
 
-`pick(event)` returns the first source in SOURCES whose `matches(event)` is true. Each source has
-`to_request(event, request_id) -> Request` and `to_result(response, event) -> dict`.
+`pick(event)` returns the first source in SOURCES whose `matches(event)` is true. Every source keeps
+the contract written as `events.source.EventSource` (a typing.Protocol, kept out of the runtime's
+imports): NAME, matches(event), to_request(event, invocation) -> Request, to_result(response, event).
 """
 
 from . import alb, fallback, function_url, http_api_v2, rest_api, schedule
-from .common import BadEvent, MAX_RESULT_BYTES  # noqa: F401
+from .common import PAYLOAD_LIMIT_BYTES, BadEvent, Invocation  # noqa: F401
 
-SOURCES = (http_api_v2, function_url, rest_api, alb, schedule, fallback)
+# Not `from typing import TYPE_CHECKING`: importing typing costs every cold start; type checkers
+# treat this name as true all the same.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .source import EventSource
+
+# Events a client sent over HTTP, in the order they are tried.
+HTTP_SOURCES: "tuple[EventSource, ...]" = (http_api_v2, function_url, rest_api, alb)
+# The fallback comes last: it takes any event no other source matches.
+SOURCES: "tuple[EventSource, ...]" = HTTP_SOURCES + (schedule, fallback)
 
 
 class UnknownEvent(BadEvent):
@@ -15,11 +25,11 @@ class UnknownEvent(BadEvent):
 
 
 def pick(event):
-    for source in SOURCES:
-        if (isinstance(event, dict) or source is fallback) and source.matches(event):
-            return source
+    for candidate in SOURCES:
+        if (isinstance(event, dict) or candidate is fallback) and candidate.matches(event):
+            return candidate
     keys = sorted(map(str, event))[:12] if isinstance(event, dict) else []
     raise UnknownEvent(
         "event looks like an HTTP event but matches no known source "
-        f"({', '.join(s.NAME for s in SOURCES[:-2])}); top-level keys: {', '.join(keys)}"
+        f"({', '.join(s.NAME for s in HTTP_SOURCES)}); top-level keys: {', '.join(keys)}"
     )

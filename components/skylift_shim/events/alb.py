@@ -2,9 +2,8 @@
 
 from http import HTTPStatus
 
-from .common import body_of, build_request, encode_body, field, grouped_headers, multi_value_result
-from .common import path_from_encoded, target
-from .rest_api import headers_of, query_pairs
+from .common import encode_body, grouped_headers, multi_value_result
+from .rest_api import proxy_request, query_pairs
 
 NAME = "Application Load Balancer"
 
@@ -29,15 +28,8 @@ def status_description(response) -> str:
     return f"{response.status} {reason}".rstrip()
 
 
-def to_request(event, request_id: str):
-    path = path_from_encoded(field(event, "path", str, "/"))
-    return build_request(
-        field(event, "httpMethod", str),
-        target(path, query_string(event)),
-        headers_of(event),
-        body_of(event),
-        request_id=request_id,
-    )
+def to_request(event, invocation):
+    return proxy_request(event, invocation, query_string(event))
 
 
 def to_result(response, event=None) -> dict:

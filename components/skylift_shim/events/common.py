@@ -6,8 +6,9 @@ from urllib.parse import quote
 
 from ..message import Request, Response
 
-# Lambda's synchronous invocation payload limit, measured on the JSON result (so after base64).
-MAX_RESULT_BYTES = 6 * 1024 * 1024
+# Lambda's synchronous invocation payload limit, for the event and for the result; measured on the
+# JSON, so after base64.
+PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _TOKEN_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+\Z")
@@ -25,6 +26,17 @@ BODY_METHODS = frozenset(["POST", "PUT", "PATCH"])
 
 class BadEvent(ValueError):
     """The event has the shape of a source but a field is missing or unusable."""
+
+
+class Invocation:
+    """What every source's to_request gets besides the event: the Lambda request id (it becomes the
+    app's X-Request-Id) and the path that events from no HTTP source are POSTed to."""
+
+    __slots__ = ("request_id", "events_path")
+
+    def __init__(self, request_id: str, events_path: str):
+        self.request_id = request_id
+        self.events_path = events_path
 
 
 def field(mapping, key, kind, default=None):

@@ -14,7 +14,7 @@ def matches(event) -> bool:
     return not (isinstance(event, dict) and any(key in event for key in HTTP_KEYS))
 
 
-def to_request(event, request_id: str, events_path: str = "/events"):
+def to_request(event, invocation):
     body = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
     headers = [("Content-Type", "application/json")]
-    return build_request("POST", events_path, headers, body, request_id=request_id)
+    return build_request("POST", invocation.events_path, headers, body, request_id=invocation.request_id)

@@ -1,7 +1,6 @@
 """Lambda function URL: the payload 2.0 shape, but rawPath stays percent-encoded."""
 
-from .common import build_request
-from .http_api_v2 import request_parts, to_result  # noqa: F401  (same result format)
+from .http_api_v2 import payload_v2_request, to_result  # noqa: F401  (same result format)
 
 NAME = "Lambda function URL"
 
@@ -16,6 +15,5 @@ def matches(event) -> bool:
     )
 
 
-def to_request(event, request_id: str):
-    method, path_target, headers, body, extra, host = request_parts(event, path_is_decoded=False)
-    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra, host=host)
+def to_request(event, invocation):
+    return payload_v2_request(event, invocation, path_is_decoded=False)

@@ -16,13 +16,11 @@ def matches(event) -> bool:
     )
 
 
-def request_parts(event, *, path_is_decoded: bool):
-    """Method, target, headers and body shared with the function URL format."""
+def payload_v2_request(event, invocation, *, path_is_decoded: bool):
+    """The Request of a payload 2.0 event; function URLs share the format but keep rawPath encoded."""
     context = field(event, "requestContext", dict)
     http = field(context, "http", dict)
-    method = field(http, "method", str)
     raw_path = field(event, "rawPath", str, "/")
-    query = field(event, "rawQueryString", str, "")
     path = path_from_decoded(raw_path) if path_is_decoded else raw_path
     headers = list(field(event, "headers", dict, {}).items())
     cookies = field(event, "cookies", list, [])
@@ -32,12 +30,13 @@ def request_parts(event, *, path_is_decoded: bool):
         # The cookies array replaces any cookie header (function URLs send both): one Cookie header.
         headers = [(n, v) for n, v in headers if str(n).lower() != "cookie"]
         headers.append(("cookie", "; ".join(cookies)))
-    return method, target(path, query), headers, body_of(event), forwarded(http.get("sourceIp")), context.get("domainName")
+    return build_request(field(http, "method", str), target(path, field(event, "rawQueryString", str, "")),
+                         headers, body_of(event), request_id=invocation.request_id,
+                         forwarded=forwarded(http.get("sourceIp")), host=context.get("domainName"))
 
 
-def to_request(event, request_id: str):
-    method, path_target, headers, body, extra, host = request_parts(event, path_is_decoded=True)
-    return build_request(method, path_target, headers, body, request_id=request_id, forwarded=extra, host=host)
+def to_request(event, invocation):
+    return payload_v2_request(event, invocation, path_is_decoded=True)
 
 
 def to_result(response, event=None) -> dict:

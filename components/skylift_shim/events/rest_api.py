@@ -36,19 +36,18 @@ def headers_of(event) -> list:
     return multi_headers(event) if event.get("multiValueHeaders") else single_headers(event)
 
 
-def to_request(event, request_id: str):
+def proxy_request(event, invocation, query: str, *, forwarded=None, host=None):
+    """The Request of a REST API or ALB event: the same fields, but each source builds its own query."""
+    path = path_from_encoded(field(event, "path", str, "/"))
+    return build_request(field(event, "httpMethod", str), target(path, query), headers_of(event), body_of(event),
+                         request_id=invocation.request_id, forwarded=forwarded, host=host)
+
+
+def to_request(event, invocation):
     context = field(event, "requestContext", dict)
     identity = field(context, "identity", dict, {})
-    path = path_from_encoded(field(event, "path", str, "/"))
-    return build_request(
-        field(event, "httpMethod", str),
-        target(path, query_string(event)),
-        headers_of(event),
-        body_of(event),
-        request_id=request_id,
-        forwarded=forwarded(identity.get("sourceIp")),
-        host=context.get("domainName"),
-    )
+    return proxy_request(event, invocation, query_string(event), forwarded=forwarded(identity.get("sourceIp")),
+                         host=context.get("domainName"))
 
 
 def to_result(response, event=None) -> dict:

@@ -7,6 +7,8 @@ from .http_api_v2 import to_result  # noqa: F401  (same result shape)
 
 NAME = "skylift schedule"
 KEY = "skyliftSchedule"
+# The method of a schedule's request when its entry names none.
+DEFAULT_METHOD = "POST"
 
 
 def schedule_input(name: str, method: str, path: str, body: str | None = None) -> dict:
@@ -19,7 +21,7 @@ def matches(event) -> bool:
     return isinstance(event.get(KEY), dict)
 
 
-def to_request(event, request_id: str):
+def to_request(event, invocation):
     spec = event[KEY]
     name = field(spec, "name", str)
     path = field(spec, "path", str)
@@ -29,7 +31,7 @@ def to_request(event, request_id: str):
     headers = [("X-Skylift-Schedule", name)]
     if body:
         headers.append(("Content-Type", "application/json" if _is_json(body) else "text/plain; charset=utf-8"))
-    return build_request(field(spec, "method", str), path, headers, body, request_id=request_id)
+    return build_request(field(spec, "method", str), path, headers, body, request_id=invocation.request_id)
 
 
 def _is_json(body: bytes) -> bool:

@@ -190,9 +190,39 @@ def test_construct_from_another_language(make_project):
 
 
 def test_function_name_fits_lambda_limit():
-    from skylift.app import _function_name
+    from skylift.naming import function_name as _function_name
 
     assert _function_name("skylift", "skylift", "production") == "skylift-production"
     assert _function_name("shop", "api", "dev") == "shop-api-dev"
     assert _function_name("my.project", "web app", "stage/eu") == "my-project-web-app-stage-eu"
     assert len(_function_name("p" * 40, "n" * 40, "s" * 40)) == 64
+
+
+@pytest.mark.parametrize("project_name,deployed_name", [("my.shop", "my-shop-test"), ("p" * 70, "p" * 64)])
+def test_skylift_dev_gives_the_app_the_function_name_it_gets_deployed_with(make_project, project_name, deployed_name):
+    """`skylift dev` (AWS_LAMBDA_FUNCTION_NAME, the log group) and the App derive it in skylift.naming alone;
+    `skylift dev` used to say f"{project}-{stack}" ("my.shop-test"), which Lambda would refuse."""
+    from skylift.config import load_stack_file
+    from skylift.local import project
+
+    folder = make_project(BASE, project=project_name)
+    deployed = preview(folder, "test").get("aws:lambda/function:Function", f"{project_name}-function").inputs["name"]
+    assert deployed == project.function_name(load_stack_file(folder, "test")) == deployed_name
+
+
+def test_the_function_name_tells_a_differently_named_component_apart():
+    from skylift.naming import function_name
+
+    assert function_name("web", "web", "test") == "web-test"
+    assert function_name("web", "api", "test") == "web-api-test"
+
+
+def test_stack_config_is_checked_once_on_the_way_to_the_app(make_project, monkeypatch):
+    from skylift import loading
+
+    calls = []
+    check = loading.validate
+    monkeypatch.setattr(loading, "validate", lambda *args, **kwargs: calls.append(args) or check(*args, **kwargs))
+    result = run(make_project, memory=1024)
+    assert function_inputs(result)["memorySize"] == 1024
+    assert len(calls) == 1

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from skylift import config
+from skylift import artifact, config, errors
 from skylift.cli import main
 from skylift.local.server import RIE_INVOKE_PATH
 
@@ -125,6 +125,37 @@ def test_missing_stack_file_is_a_clean_error(project):
     outcome = subprocess.run([SKYLIFT, "--cwd", str(project), "build", "--stack", "nope"], capture_output=True, text=True, timeout=60)
     assert (outcome.returncode, outcome.stderr) == (
         2, f"Error: stack 'nope' has no config file: {project / 'Pulumi.nope.yaml'} does not exist\n")
+
+
+@pytest.mark.parametrize("error", [errors.ConfigError(["tickapp:memory must be ...", "tickapp:timeout must be ..."]),
+                                   errors.StackFileError(["Pulumi.yaml does not exist"]),
+                                   errors.ArtifactError("build hook `make` in app failed with exit code 2"),
+                                   errors.ScheduleError("the unit in 'rate(5 weeks)' must be minute(s), hour(s) or day(s)"),
+                                   errors.InvokeError("--get needs a path starting with /, got 'x'"),
+                                   errors.ServeError("cannot serve on 127.0.0.1:3000: Address already in use")],
+                         ids=lambda error: type(error).__name__)
+def test_every_skylift_error_is_a_clean_error_with_exit_code_2(project, monkeypatch, error):
+    def fail(*args):
+        raise error
+
+    monkeypatch.setattr(artifact, "build_app", fail)
+    outcome = CliRunner().invoke(main, ["--cwd", str(project), "build"])
+    assert (outcome.exit_code, outcome.output) == (2, f"Error: {error}\n")
+
+
+def test_a_bug_keeps_its_traceback(project, monkeypatch):
+    def bug(*args):
+        raise KeyError("memory")
+
+    monkeypatch.setattr(artifact, "build_app", bug)
+    with pytest.raises(KeyError):
+        run("--cwd", str(project), "build")
+    outcome = subprocess.run([sys.executable, "-c", "import sys, skylift.artifact as a; a.build_app = lambda *_: {}['memory']; "
+                              "from skylift.cli import main; sys.argv[0] = 'skylift'; main()",
+                              "--cwd", str(project), "build"], capture_output=True, text=True, timeout=60)
+    assert outcome.returncode == 1
+    assert outcome.stderr.startswith("Traceback (most recent call last):\n")
+    assert outcome.stderr.endswith("KeyError: 'memory'\n")
 
 
 def test_unknown_schedule_names_the_defined_ones(project):

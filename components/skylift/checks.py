@@ -1,0 +1,215 @@
+"""The checks the settings table names: ``check(checker, key, value)``, one ``checker.problem`` per problem.
+
+``key`` is the full key to name (``skylift:memory``, ``skylift:schedules[0].path``); ``value``
+is never None (a missing key is the table's business: required or skipped). ``checker``
+(skylift.validation.Checker) also gives ``show`` (a value, or "a secret value"), ``key(field)``,
+``value(field)`` (another key's value, default included) and ``base_dir``.
+"""
+
+import os
+import re
+from pathlib import Path
+
+from . import schedule as schedule_grammar
+from .artifact import command_executable, elf_architecture, executable_path
+from .errors import ScheduleError
+
+# Lambda caps the environment at 4 KB: every name and value, counted in bytes.
+ENVIRONMENT_LIMIT_BYTES = 4096
+# Set by Lambda itself; a function may not define them (or they would mislead the app).
+LAMBDA_RESERVED_NAMES = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "PORT",
+})
+RESERVED_PREFIXES = ("AWS_", "SKYLIFT_")
+# Lambda's rule for variable names.
+ENVIRONMENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+# EventBridge rule names: the schedule name becomes part of one.
+SCHEDULE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
+
+
+def is_int(value) -> bool:
+    # Pulumi's component provider may hand integers over as floats.
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
+
+
+def source_dir(source, base_dir) -> Path:
+    return Path(base_dir, source)
+
+
+def source(checker, key, value):
+    if not isinstance(value, str) or not value:
+        checker.problem(f"{key} must be the path of the app folder, got {checker.show(key, value)}")
+    elif not source_dir(value, checker.base_dir).is_dir():
+        checker.problem(f"{key} must be an existing folder: {source_dir(value, checker.base_dir)} does not exist")
+
+
+def command(checker, key, value):
+    if not isinstance(value, str) or command_executable(value) is None:
+        checker.problem(f"{key} must be a shell command line that starts the app, "
+                        f"e.g. ./server, got {checker.show(key, value)}")
+        return
+    folder = checker.value("source")
+    if not isinstance(folder, str) or not folder or not source_dir(folder, checker.base_dir).is_dir():
+        return  # the source's own check says why
+    folder = source_dir(folder, checker.base_dir)
+    executable = executable_path(folder, value)
+    # A bare name (python3) is a system command of the Lambda environment, not a file of the app.
+    # A build hook may be what creates the executable, so it is checked after the build.
+    shown = command_executable(value)
+    if executable is None and "/" not in shown and (folder / shown).is_file():
+        # /bin/sh looks a bare name up on PATH, which does not include the app folder.
+        checker.problem(f"{key} runs {shown}, which /bin/sh looks up on PATH, not in the app "
+                        f"folder; write ./{shown} to run the file {folder / shown}")
+    if executable is None or checker.value("build"):
+        return
+    if not executable.is_file():
+        checker.problem(f"{key} runs {shown}, which is not a file in {folder}")
+    elif not os.access(executable, os.X_OK):
+        checker.problem(f"{key} runs {shown}, which is not executable (chmod +x {executable})")
+    else:
+        _binary_architecture(checker, key, shown, executable)
+
+
+def _binary_architecture(checker, key, shown: str, executable: Path):
+    detected = elf_architecture(executable)
+    if detected is None:
+        return
+    if detected not in LAMBDA_ARCHITECTURES:
+        checker.problem(f"{key} runs {shown}, an ELF binary for {detected}; Lambda runs arm64 or x86_64 binaries")
+        return
+    requested = checker.value("architecture")
+    if requested in LAMBDA_ARCHITECTURES and requested != detected:
+        checker.problem(f"{checker.key('architecture')} is {requested} but {shown} is an {detected} ELF binary; "
+                        f"set it to {detected} or auto, or build {shown} for {requested}")
+
+
+def shell_command(checker, key, value):
+    if not isinstance(value, str):
+        checker.problem(f"{key} must be a shell command line, got {checker.show(key, value)}")
+
+
+def one_of(allowed):
+    def check(checker, key, value):
+        if value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(allowed)}, got {checker.show(key, value)}")
+    return check
+
+
+def one_of_days(allowed):
+    def check(checker, key, value):
+        if not is_int(value) or value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(map(str, allowed))} (days), got {checker.show(key, value)}")
+    return check
+
+
+def int_range(low, high, unit):
+    def check(checker, key, value) -> bool:
+        if not is_int(value) or not low <= value <= high:
+            checker.problem(f"{key} must be an integer from {low} to {high} ({unit}), got {checker.show(key, value)}")
+            return False
+        return True
+    return check
+
+
+def timeout(low, high, http_api_limit):
+    in_range = int_range(low, high, "s")
+
+    def check(checker, key, value):
+        if in_range(checker, key, value) and value > http_api_limit:
+            checker.problem(f"{key} must be at most {http_api_limit} (s), the HTTP API's integration timeout: "
+                            f"a longer request gets a 503 from API Gateway while the function still runs, got {value}")
+    return check
+
+
+def at_least(low, unit):
+    def check(checker, key, value):
+        if not is_int(value) or value < low:
+            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {value!r}")
+    return check
+
+
+def number_at_least(low, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+            checker.problem(f"{key} must be a number of at least {low}{unit}, got {value!r}")
+    return check
+
+
+def path(checker, key, value):
+    if not isinstance(value, str) or not value.startswith("/"):
+        checker.problem(f"{key} must be a path starting with /, got {value!r}")
+
+
+def schedule_name(checker, key, value):
+    if not isinstance(value, str) or not SCHEDULE_NAME.fullmatch(value) or len(value) > 64:
+        checker.problem(f"{key} must be 1 to 64 letters, digits, '.', '-' or '_' "
+                        f"(it becomes part of the EventBridge rule name), got {value!r}")
+
+
+def schedule_expression(checker, key, value):
+    try:
+        schedule_grammar.parse(value)
+    except ScheduleError as error:
+        checker.problem(f"{key} is not a valid schedule: {error}")
+
+
+def request_body(checker, key, value):
+    if not isinstance(value, str):
+        checker.problem(f"{key} must be a string (the request body), got {value!r}")
+
+
+def environment(checker, key, value):
+    if not isinstance(value, dict):
+        checker.problem(f"{key} must be a map of NAME: value, got {checker.show(key, value)}")
+        return
+    for name, item in value.items():
+        if isinstance(name, str) and (name.startswith(RESERVED_PREFIXES) or name in LAMBDA_RESERVED_NAMES):
+            checker.problem(f"{key}.{name} uses a reserved name: AWS_*, SKYLIFT_*, PORT and Lambda's own "
+                            f"variables ({', '.join(sorted(LAMBDA_RESERVED_NAMES - {'PORT'}))}) are set by "
+                            f"Lambda or skylift")
+        elif not isinstance(name, str) or not ENVIRONMENT_NAME.fullmatch(name):
+            checker.problem(f"{key}: {name!r} is not a valid variable name "
+                            f"(letters, digits and _, starting with a letter, at least two characters)")
+        if not isinstance(item, str) and not _is_output(item):
+            checker.problem(f"{key}.{name} must be a string (quote it in YAML), got {checker.show(key, item)}")
+    _environment_size(checker, key, value)
+
+
+def _environment_size(checker, key, value):
+    from skylift_shim.environment import function_environment
+
+    from .stack_file import EncryptedValue
+
+    try:
+        everything = function_environment({"environment": value, "command": checker.value("command") or "",
+                                           "readiness_path": checker.value("readiness_path")})
+    except (TypeError, ValueError):
+        return
+    # Lambda counts names and values; values not known yet (secrets, Outputs) count by name only.
+    size = sum(len(str(name).encode()) + (len(item.encode()) if isinstance(item, str)
+                                          and not isinstance(item, EncryptedValue) else 0)
+               for name, item in everything.items())
+    if size > ENVIRONMENT_LIMIT_BYTES:
+        checker.problem(f"{key} takes {size} bytes (names and values, with the SKYLIFT_* variables skylift "
+                        f"adds), above Lambda's 4 KB limit of {ENVIRONMENT_LIMIT_BYTES} bytes in total")
+
+
+def tags(checker, key, value):
+    if not isinstance(value, dict):
+        checker.problem(f"{key} must be a map of name: value strings, got {value!r}")
+        return
+    for name, item in value.items():
+        if not isinstance(name, str) or not 1 <= len(name) <= 128 or name.lower().startswith("aws:"):
+            checker.problem(f"{key}: {name!r} is not a valid tag name (1 to 128 characters, "
+                            f"not starting with aws:, which AWS reserves)")
+        if not isinstance(item, str) or len(item) > 256:
+            checker.problem(f"{key}.{name} must be a string of at most 256 characters, got {item!r}")
+
+
+def _is_output(value) -> bool:
+    try:
+        import pulumi
+    except ImportError:
+        return False
+    return isinstance(value, pulumi.Output)

@@ -1,0 +1,18 @@
+"""The Lambda function's name: derived here only, for the deployed App and for `skylift dev`."""
+
+import re
+
+# Lambda function names: letters, digits, hyphens, underscores; at most 64.
+FUNCTION_NAME_MAX = 64
+_NOT_IN_FUNCTION_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def function_name(project: str, name: str, stack: str) -> str:
+    """A stable, explicit function name, so its log group can exist before it.
+
+    Project and stack keep two stages (or two programs) in one account apart;
+    the component's name is left out when it repeats the project's.
+    """
+    parts = [project] + ([name] if name != project else []) + [stack]
+    cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
+    return cleaned[:FUNCTION_NAME_MAX]

@@ -1,0 +1,112 @@
+"""The contract between the deployer and the shim: the function's environment, written and read here.
+
+`function_environment(args)` is the writer (the component and `skylift dev` call it with AppArgs);
+`from_environ(env)` is the reader the shim calls once at start, naming every bad variable at once.
+Standard library only, and cheap to import: it runs before the app is started.
+"""
+
+import os
+
+COMMAND = "SKYLIFT_COMMAND"
+APP_DIR = "SKYLIFT_APP_DIR"
+PORT = "PORT"
+READY_PATH = "SKYLIFT_READY_PATH"
+START_TIMEOUT = "SKYLIFT_START_TIMEOUT"
+EVENTS_PATH = "SKYLIFT_EVENTS_PATH"
+LOG_LEVEL = "SKYLIFT_LOG_LEVEL"
+
+DEFAULT_EVENTS_PATH = "/events"
+DEFAULT_START_TIMEOUT = 10.0
+LOG_LEVELS = ("debug", "info", "error")
+
+
+class SettingsError(ValueError):
+    """Bad environment; str() names every offending variable, one per line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class Settings:
+    # A plain class, not a dataclass: importing dataclasses (and inspect) costs ms before the app can start.
+    __slots__ = ("command", "app_dir", "port", "ready_path", "start_timeout", "events_path", "log_level")
+
+    def __init__(self, *, command: str, app_dir: str, port: int, ready_path: str | None = None,
+                 start_timeout: float = DEFAULT_START_TIMEOUT, events_path: str = DEFAULT_EVENTS_PATH,
+                 log_level: str = "info"):
+        self.command, self.app_dir, self.port, self.ready_path = command, app_dir, port, ready_path
+        self.start_timeout, self.events_path, self.log_level = start_timeout, events_path, log_level
+
+    def __repr__(self):
+        return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+
+def function_environment(args) -> dict:
+    """The function's whole environment from AppArgs: the app's variables plus the shim's settings."""
+    environment = dict(args.get("environment") or {})
+    environment[COMMAND] = args["command"]
+    if args.get("readiness_path"):
+        environment[READY_PATH] = args["readiness_path"]
+    return dict(sorted(environment.items()))
+
+
+def free_port() -> int:
+    import _socket  # the C module: `socket` costs milliseconds before the app could start
+
+    sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+def _path(env, name, default, problems):
+    value = env.get(name) or default
+    if value is not None and not value.startswith("/"):
+        problems.append(f"{name} must be a path starting with /, got {value!r}")
+    return value
+
+
+def _port(env, problems) -> int:
+    raw = env.get(PORT, "")
+    if raw and not (raw.isdigit() and 1 <= int(raw) <= 65535):
+        problems.append(f"{PORT} must be an integer from 1 to 65535, got {raw!r}")
+        return 0
+    return int(raw or 0)
+
+
+def _start_timeout(env, problems) -> float:
+    raw = env.get(START_TIMEOUT, "")
+    if not raw:
+        return DEFAULT_START_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 900:
+        problems.append(f"{START_TIMEOUT} must be a number of seconds from 0 to 900 (exclusive of 0), got {raw!r}")
+    return seconds
+
+
+def from_environ(env=None) -> Settings:
+    env = os.environ if env is None else env
+    problems = []
+    command = env.get(COMMAND, "")
+    if not command.strip():
+        problems.append(f"{COMMAND} is required: the command line that starts the app, e.g. ./server")
+    app_dir = env.get(APP_DIR) or env.get("LAMBDA_TASK_ROOT") or os.getcwd()
+    if not os.path.isdir(app_dir):
+        problems.append(f"{APP_DIR} must be an existing directory, got {app_dir!r}")
+    port = _port(env, problems)
+    ready_path = _path(env, READY_PATH, None, problems)
+    start_timeout = _start_timeout(env, problems)
+    events_path = _path(env, EVENTS_PATH, DEFAULT_EVENTS_PATH, problems)
+    log_level = (env.get(LOG_LEVEL) or "info").lower()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"{LOG_LEVEL} must be one of {', '.join(LOG_LEVELS)}, got {env.get(LOG_LEVEL)!r}")
+    if problems:
+        raise SettingsError(problems)
+    return Settings(command=command, app_dir=app_dir, port=port or free_port(), ready_path=ready_path,
+                    start_timeout=start_timeout, events_path=events_path, log_level=log_level)

@@ -1,0 +1,58 @@
+"""The shim's environment contract: what the deployer writes, the shim reads back; every source keeps
+the event-source contract."""
+
+import inspect
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from skylift_shim.environment import SettingsError, from_environ, function_environment
+from skylift_shim.events import SOURCES
+from skylift_shim.events.source import EventSource
+
+commands = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), min_size=1).filter(str.strip)
+paths = st.from_regex(r"/[A-Za-z0-9/._~-]{0,20}", fullmatch=True)
+
+
+@given(command=commands, readiness_path=st.none() | paths,
+       app_environment=st.dictionaries(st.from_regex(r"APP_[A-Z0-9_]{1,8}", fullmatch=True), st.text(max_size=20)))
+def test_what_the_writer_writes_the_reader_reads_back(command, readiness_path, app_environment):
+    args = {"command": command, "environment": app_environment}
+    if readiness_path is not None:
+        args["readiness_path"] = readiness_path
+    environment = function_environment(args)
+    settings = from_environ({**environment, "LAMBDA_TASK_ROOT": "/"})
+    assert (settings.command, settings.ready_path) == (command, readiness_path)
+    assert {name: environment[name] for name in app_environment} == app_environment
+
+
+def test_the_writer_sets_only_what_differs_from_the_readers_defaults():
+    assert function_environment({"command": "./server", "environment": {"B": "2", "A": "1"}}) == {
+        "A": "1", "B": "2", "SKYLIFT_COMMAND": "./server"}
+
+
+def test_reader_names_every_bad_variable_at_once():
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"SKYLIFT_COMMAND": " ", "SKYLIFT_EVENTS_PATH": "events", "LAMBDA_TASK_ROOT": "/"})
+    assert raised.value.problems == [
+        "SKYLIFT_COMMAND is required: the command line that starts the app, e.g. ./server",
+        "SKYLIFT_EVENTS_PATH must be a path starting with /, got 'events'",
+    ]
+
+
+def signature_of(function):
+    """Parameter names and defaults, without `self` (the Protocol's methods are a module's functions)."""
+    parameters = list(inspect.signature(function).parameters.values())
+    if parameters and parameters[0].name == "self":
+        parameters = parameters[1:]
+    return [(p.name, p.default) for p in parameters]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda source: source.__name__.rsplit(".", 1)[1])
+def test_every_source_keeps_the_event_source_contract(source):
+    assert isinstance(source, EventSource)
+    assert isinstance(source.NAME, str)
+    for name in ("matches", "to_request", "to_result"):
+        assert signature_of(getattr(source, name)) == signature_of(getattr(EventSource, name)), name
+
