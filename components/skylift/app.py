@@ -4,8 +4,11 @@ One ComponentResource (type token ``skylift:index:App``) whose children are all
 parented to it and named from its name: IAM role and policy, log groups, the
 function running ``skylift_shim.handler`` over the app's zip, the HTTP API
 (integration, route, stage, invoke permission) and one EventBridge rule,
-target and permission per schedule. Arguments are validated before the first
-child is registered, so a bad value never leaves half an app behind.
+target and permission per schedule, with a dead-letter queue for failed
+schedule runs. The main children are attributes (``role``, ``function``,
+``api``, ``stage``, ``log_group``), so a program can attach more to them.
+Arguments are validated before the first child is registered, so a bad value
+never leaves half an app behind.
 """
 
 import base64
@@ -19,6 +22,9 @@ from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
+from .children.authorizer import route_authorization
+from .children.dead_letter import dead_letter_queue, schedule_invoke_config
+from .children.role_access import attach_policies, network_arn_prefix
 from .loading import checked
 from .naming import function_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
@@ -56,6 +62,8 @@ class App(pulumi.ComponentResource):
     """CloudWatch log group of the function (the app's stdout and stderr)."""
     api_id: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    """Name of the function's IAM role, to attach a program's own policies to."""
     schedule_rule_names: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
@@ -72,10 +80,18 @@ class App(pulumi.ComponentResource):
 
         role = self._role()
         log_group = self._log_group("logs", f"/aws/lambda/{self._function_name}", settings)
-        policy = self._log_policy(role, log_group)
-        function = self._function(settings, zip_, role, [log_group, policy])
-        api = self._http_api(function, settings)
+        queue = dead_letter_queue(self, name, self._tags) if settings.get("schedules") else None
+        policy = self._role_policy(role, log_group, queue, settings)
+        attach_policies(self, name, role, settings.get("policy_arns"))
+        function = self._function(settings, zip_, role, queue, [log_group, policy])
+        api, stage = self._http_api(function, settings)
         rules = [self._schedule(schedule, function) for schedule in settings.get("schedules") or ()]
+        if queue is not None:
+            schedule_invoke_config(self, name, function, settings)
+        self._warn_when_unlimited(settings)
+
+        self.role, self.function, self.log_group = role, function, log_group
+        self.api, self.stage, self.dead_letter_queue = api, stage, queue
 
         self.url = api.api_endpoint
         self.function_name = function.name
@@ -83,6 +99,7 @@ class App(pulumi.ComponentResource):
         self.log_group_name = log_group.name
         self.api_id = api.id
         self.role_arn = role.arn
+        self.role_name = role.name
         self.schedule_rule_names = pulumi.Output.all(*[rule.name for rule in rules]).apply(list)
         self.register_outputs(
             {
@@ -92,6 +109,7 @@ class App(pulumi.ComponentResource):
                 "log_group_name": self.log_group_name,
                 "api_id": self.api_id,
                 "role_arn": self.role_arn,
+                "role_name": self.role_name,
                 "schedule_rule_names": self.schedule_rule_names,
             }
         )
@@ -113,21 +131,40 @@ class App(pulumi.ComponentResource):
             f"{self._name}-{suffix}",
             name=log_group_name,
             retention_in_days=int(settings["log_retention_days"]),
+            kms_key_id=settings.get("kms_key_arn"),
             tags=self._tags,
             opts=self._child_options(),
         )
 
-    def _log_policy(self, role: aws.iam.Role, log_group: aws.cloudwatch.LogGroup) -> aws.iam.RolePolicy:
+    def _role_policy(self, role, log_group, queue, settings) -> aws.iam.RolePolicy:
         # The function writes only to its own log group: no logs:CreateLogGroup,
         # no AWSLambdaBasicExecutionRole with its account-wide "*" resource.
+        def document(values) -> str:
+            log_group_arn, queue_arn, arn_prefix = values
+            return json.dumps(policies.function_policy(
+                log_group_arn, dead_letter_queue_arn=queue_arn, tracing=bool(settings.get("tracing")),
+                kms_key_arn=settings.get("kms_key_arn"), network_arn_prefix=arn_prefix, vpc=settings.get("vpc"),
+                permissions=settings.get("permissions")), sort_keys=True)
+
         return aws.iam.RolePolicy(
             f"{self._name}-role-policy",
             role=role.id,
-            policy=log_group.arn.apply(lambda arn: json.dumps(policies.log_policy(arn), sort_keys=True)),
+            policy=pulumi.Output.all(log_group.arn, queue and queue.arn, network_arn_prefix(settings.get("vpc")))
+            .apply(document),
             opts=self._child_options(),
         )
 
-    def _function(self, settings, zip_, role, depends_on) -> aws.lambda_.Function:
+    def _warn_when_unlimited(self, settings) -> None:
+        if settings.get("throttle") or settings.get("reserved_concurrency") is not None:
+            return
+        pulumi.log.warn(
+            f"skylift {self._name}: neither throttle nor reservedConcurrency is set, so only the account's "
+            f"limits (about 10,000 requests/s at API Gateway) stop a flood of requests and its bill; "
+            f"set throttle {{burstLimit, rateLimit}} or reservedConcurrency",
+            resource=self,
+        )
+
+    def _function(self, settings, zip_, role, queue, depends_on) -> aws.lambda_.Function:
         architecture = settings["architecture"]
         if architecture == "auto":
             architecture = zip_.architecture
@@ -147,6 +184,11 @@ class App(pulumi.ComponentResource):
                 variables=pulumi.Output.from_input(config.function_environment(settings)),
             ),
             reserved_concurrent_executions=None if reserved is None else int(reserved),
+            dead_letter_config=queue and aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=queue.arn),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active") if settings.get("tracing") else None,
+            kms_key_arn=settings.get("kms_key_arn"),
+            vpc_config=_vpc_config(settings.get("vpc")),
+            code_signing_config_arn=settings.get("code_signing_config_arn"),
             code=pulumi.FileArchive(str(zip_.path)),
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
@@ -173,10 +215,11 @@ class App(pulumi.ComponentResource):
             api_id=api.id,
             route_key="$default",
             target=integration.id.apply(lambda id_: f"integrations/{id_}"),
+            **route_authorization(self, name, api, settings.get("authorizer")),
             opts=self._child_options(),
         )
         access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
-        aws.apigatewayv2.Stage(
+        stage = aws.apigatewayv2.Stage(
             f"{name}-stage",
             api_id=api.id,
             name="$default",
@@ -194,7 +237,7 @@ class App(pulumi.ComponentResource):
             f"{name}-api-permission", function, "apigateway.amazonaws.com",
             api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
         )
-        return api
+        return api, stage
 
     def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
@@ -232,6 +275,13 @@ def _integration_timeout_ms(function_timeout_s: int) -> int:
     # A second more than the function, so Lambda's own timeout error comes
     # back rather than the gateway's 503; never above the HTTP API's limit.
     return min(MAX_INTEGRATION_TIMEOUT_MS, (function_timeout_s + 1) * 1000)
+
+
+def _vpc_config(vpc) -> Optional[aws.lambda_.FunctionVpcConfigArgs]:
+    if not vpc:
+        return None
+    return aws.lambda_.FunctionVpcConfigArgs(subnet_ids=list(vpc["subnet_ids"]),
+                                             security_group_ids=list(vpc["security_group_ids"]))
 
 
 def _route_settings(throttle) -> Optional[aws.apigatewayv2.StageDefaultRouteSettingsArgs]:

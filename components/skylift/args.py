@@ -24,6 +24,8 @@ class ScheduleArgs(TypedDict, total=False):
     """HTTP method of that request (default POST)."""
     body: str
     """Optional request body."""
+    public: bool
+    """If true, HTTP clients may request the path too; by default only the schedule may (others get 404)."""
 
 
 class ThrottleArgs(TypedDict, total=False):
@@ -31,6 +33,31 @@ class ThrottleArgs(TypedDict, total=False):
     """Stage burst limit (requests)."""
     rate_limit: float
     """Stage steady-state rate limit (requests per second)."""
+
+
+class VpcArgs(TypedDict, total=False):
+    subnet_ids: Required[Sequence[str]]
+    """Subnets the function's network interfaces go in (1 to 16)."""
+    security_group_ids: Required[Sequence[str]]
+    """Security groups of those interfaces (1 to 5)."""
+
+
+class AuthorizerArgs(TypedDict, total=False):
+    type: Required[str]
+    """jwt (a JWT authorizer on the HTTP API) or iam (AWS_IAM: SigV4-signed requests)."""
+    issuer: str
+    """jwt: the https:// URL of the token issuer."""
+    audiences: Sequence[str]
+    """jwt: the accepted audiences (aud or client_id claims)."""
+
+
+class PermissionArgs(TypedDict, total=False):
+    actions: Required[Sequence[str]]
+    """IAM actions the app calls, e.g. s3:GetObject; never * or service:*."""
+    resources: Required[Sequence[str]]
+    """ARNs of the app's resources those actions act on; never *."""
+    conditions: Mapping[str, Mapping[str, pulumi.Input[str]]]
+    """An IAM Condition block, operator -> {key: value}."""
 
 
 class AppArgs(TypedDict, total=False):
@@ -64,3 +91,21 @@ class AppArgs(TypedDict, total=False):
     """Reserved concurrent executions of the function."""
     tags: Mapping[str, str]
     """Tags on every taggable child."""
+    schedule_retries: int
+    """Retries of a failed schedule invocation, 0..2 (default 2); then it goes to the dead-letter queue."""
+    schedule_max_event_age: int
+    """Seconds a schedule invocation may wait to be run or retried, 60..21600 (default: Lambda's 6 hours)."""
+    tracing: bool
+    """X-Ray active tracing of the function."""
+    kms_key_arn: str
+    """Customer-managed KMS key encrypting the function's environment and both log groups."""
+    vpc: VpcArgs
+    """Run the function in these subnets with these security groups."""
+    code_signing_config_arn: str
+    """Lambda code signing config attached to the function."""
+    authorizer: AuthorizerArgs
+    """Authorization every route of the HTTP API requires (schedules are unaffected)."""
+    permissions: Sequence[PermissionArgs]
+    """IAM statements added to the function role's policy, for what the app itself calls."""
+    policy_arns: Sequence[str]
+    """IAM managed policies attached to the function role."""

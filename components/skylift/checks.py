@@ -136,6 +136,13 @@ def number_at_least(low, unit):
     return check
 
 
+def boolean(explain):
+    def check(checker, key, value):
+        if not isinstance(value, bool):
+            checker.problem(f"{key} must be true or false{explain}, got {value!r}")
+    return check
+
+
 def path(checker, key, value):
     if not isinstance(value, str) or not value.startswith("/"):
         checker.problem(f"{key} must be a path starting with /, got {value!r}")

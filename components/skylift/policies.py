@@ -44,3 +44,64 @@ def log_policy(log_group_arn: str) -> dict:
             },
         ],
     }
+
+
+# X-Ray has no resource types: IAM authorizes these two actions only on "*". This is the one
+# wildcard resource skylift's role ever holds (with a VPC's two Describe actions, likewise unscopable).
+TRACING_STATEMENT = {
+    "Sid": "WriteTraces",
+    "Effect": "Allow",
+    "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+    "Resource": "*",
+}
+
+
+def function_policy(log_group_arn: str, *, dead_letter_queue_arn: str | None = None, tracing: bool = False,
+                    kms_key_arn: str | None = None, network_arn_prefix: str | None = None, vpc=None,
+                    permissions=()) -> dict:
+    """The function role's whole inline policy: its logs, plus what each option needs and nothing more."""
+    statements = log_policy(log_group_arn)["Statement"]
+    if dead_letter_queue_arn:
+        statements.append({"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
+                           "Resource": dead_letter_queue_arn})
+    if tracing:
+        statements.append(dict(TRACING_STATEMENT))
+    if kms_key_arn:
+        # Lambda decrypts the function's environment with the execution role's permissions.
+        statements.append({"Sid": "DecryptEnvironment", "Effect": "Allow", "Action": "kms:Decrypt",
+                           "Resource": kms_key_arn})
+    if vpc:
+        statements += network_interface_statements(network_arn_prefix, vpc)
+    statements += [app_statement(index, permission) for index, permission in enumerate(permissions or ())]
+    return {"Version": VERSION, "Statement": statements}
+
+
+def network_interface_statements(arn_prefix: str, vpc) -> list:
+    """What Lambda needs to put the function's network interfaces in the VPC's subnets.
+
+    ``arn_prefix`` is ``arn:<partition>:ec2:<region>:<account>``. Lambda creates, describes and
+    deletes the interfaces with the execution role. Describe actions have no resource type, so
+    IAM authorizes them only on "*"; creating is limited to the given subnets and security
+    groups, and managing to network interfaces of this account and region.
+    """
+    interfaces = f"{arn_prefix}:network-interface/*"
+    return [
+        {"Sid": "DescribeNetwork", "Effect": "Allow",
+         "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], "Resource": "*"},
+        {"Sid": "CreateNetworkInterfaces", "Effect": "Allow", "Action": "ec2:CreateNetworkInterface",
+         "Resource": [interfaces]
+         + [f"{arn_prefix}:subnet/{subnet}" for subnet in vpc["subnet_ids"]]
+         + [f"{arn_prefix}:security-group/{group}" for group in vpc["security_group_ids"]]},
+        {"Sid": "ManageNetworkInterfaces", "Effect": "Allow",
+         "Action": ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"],
+         "Resource": interfaces},
+    ]
+
+
+def app_statement(index: int, permission) -> dict:
+    """One ``permissions`` entry of the app as an IAM statement."""
+    statement = {"Sid": f"App{index}", "Effect": "Allow", "Action": list(permission["actions"]),
+                 "Resource": list(permission["resources"])}
+    if permission.get("conditions"):
+        statement["Condition"] = permission["conditions"]
+    return statement

@@ -30,7 +30,7 @@ from typing import Any, Callable, Optional
 from skylift_shim.events.schedule import DEFAULT_METHOD as SCHEDULE_METHOD_DEFAULT
 from skylift_shim.message import HTTP_METHODS
 
-from . import checks
+from . import checks, security_checks
 
 REQUIRED = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 """The default of a key that has none and must be given."""
@@ -42,6 +42,8 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
                       731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 # API Gateway HTTP APIs give up on an integration after 30 s, whatever the function's timeout.
 HTTP_API_TIMEOUT_SECONDS = 30
+# Lambda's limits for asynchronous invocations (EventInvokeConfig): retries and event age.
+SCHEDULE_RETRIES_DEFAULT = 2
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,28 @@ SCHEDULE = (
     Setting("method", "method", str, "HTTP method of that request", SCHEDULE_METHOD_DEFAULT,
             check=checks.one_of(HTTP_METHODS)),
     Setting("body", "body", str, "request body", check=checks.request_body),
+    Setting("public", "public", bool, "if true, HTTP clients may request the path too (by default they get 404)",
+            check=checks.boolean(" (true lets HTTP clients request the schedule's path too)")),
+)
+
+VPC = (
+    Setting("subnetIds", "subnet_ids", list, "subnets of the function's network interfaces (1 to 16)", REQUIRED,
+            check=security_checks.subnet_ids),
+    Setting("securityGroupIds", "security_group_ids", list, "security groups of those interfaces (1 to 5)", REQUIRED,
+            check=security_checks.security_group_ids),
+)
+
+AUTHORIZER = (
+    Setting("type", "type", str, "`jwt` or `iam`", REQUIRED, check=security_checks.authorizer_type),
+    Setting("issuer", "issuer", str, "jwt: the https:// URL of the token issuer", check=security_checks.https_url),
+    Setting("audiences", "audiences", list, "jwt: the accepted audiences", check=security_checks.audiences),
+)
+
+PERMISSION = (
+    Setting("actions", "actions", list, "IAM actions the app calls, e.g. `s3:GetObject`", REQUIRED,
+            check=security_checks.actions),
+    Setting("resources", "resources", list, "ARNs of the app's resources", REQUIRED, check=security_checks.resources),
+    Setting("conditions", "conditions", dict, "an IAM Condition block", check=security_checks.conditions),
 )
 
 SETTINGS = (
@@ -118,14 +142,40 @@ SETTINGS = (
             14, check=checks.one_of_days(LOG_RETENTION_DAYS)),
     Setting("schedules", "schedules", list,
             "list of `{fields}`: `schedule` is `rate(5 minutes)` or `cron(0 12 * * ? *)` (UTC), "
-            f"`method` defaults to `{SCHEDULE_METHOD_DEFAULT}`", [], fields=SCHEDULE),
+            f"`method` defaults to `{SCHEDULE_METHOD_DEFAULT}`; the `path` is private (404 to HTTP clients) "
+            "unless `public: true`", [], fields=SCHEDULE),
     Setting("readinessPath", "readiness_path", str,
-            "if set, the app is ready when `GET` on it answers; else when its port accepts", check=checks.path),
+            "if set, the app is ready when `GET` on it answers; else when its port accepts. Set it for gunicorn "
+            "and other servers that listen before they load the app", check=checks.path),
     Setting("throttle", "throttle", dict, "`{fields}` of the HTTP API stage", fields=THROTTLE,
             shape="a map with burstLimit and rateLimit"),
     Setting("reservedConcurrency", "reserved_concurrency", int, "reserved concurrent executions",
             check=checks.at_least(0, "")),
     Setting("tags", "tags", dict, "tags on every taggable resource", {}, check=checks.tags),
+    Setting("scheduleRetries", "schedule_retries", int,
+            f"retries of a failed schedule run, 0..2 (none: Lambda's {SCHEDULE_RETRIES_DEFAULT}); then it goes to the "
+            f"dead-letter queue", check=checks.int_range(0, 2, "retries")),
+    Setting("scheduleMaxEventAge", "schedule_max_event_age", int,
+            "seconds a schedule run may wait to run or be retried, 60..21600 (none: Lambda's 6 hours)",
+            check=checks.int_range(60, 21600, "s")),
+    Setting("tracing", "tracing", bool, "`true`: X-Ray active tracing", check=security_checks.boolean),
+    Setting("kmsKeyArn", "kms_key_arn", str,
+            "customer-managed KMS key (key ARN) encrypting the function's environment and both log groups "
+            "(none: AWS-owned keys)", check=security_checks.kms_key_arn),
+    Setting("vpc", "vpc", dict,
+            "`{fields}`: the function runs in those subnets (1..16) with those security groups (1..5)", fields=VPC,
+            shape="a map with subnetIds and securityGroupIds"),
+    Setting("codeSigningConfigArn", "code_signing_config_arn", str, "Lambda code signing config attached to the function",
+            check=security_checks.code_signing_config_arn),
+    Setting("authorizer", "authorizer", dict,
+            "`{type: jwt, issuer, audiences}` (a JWT authorizer) or `{type: iam}` (SigV4-signed requests): every "
+            "route requires it; schedules are unaffected (`skylift dev` does not check it)", fields=AUTHORIZER,
+            shape="{type: jwt, issuer, audiences} or {type: iam}", check=security_checks.authorizer),
+    Setting("permissions", "permissions", list,
+            "list of `{fields}` IAM statements for what the app itself calls; `*` and `service:*` actions and `*` "
+            "resources are refused", fields=PERMISSION),
+    Setting("policyArns", "policy_arns", list, "IAM managed policies attached to the function's role",
+            check=security_checks.policy_arns),
 )
 
 BY_KEY = {setting.key: setting for setting in SETTINGS}
@@ -172,6 +222,8 @@ def _shown_default(default) -> str:
         return "required"
     if default is None:
         return "none"
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
     if isinstance(default, str):
         return f"`{default}`"
     if isinstance(default, (dict, list)):

@@ -10,6 +10,10 @@ import time
 
 from . import shell
 
+# Seconds between "not ready after N s" lines while the app starts (as the Lambda Web Adapter logs).
+REPORT_EVERY = 2.0
+
+
 class StartError(Exception):
     """The app exited or did not become ready; the message says which."""
 
@@ -88,13 +92,14 @@ class Child:
         return self.exit_reason()
 
     def wait_ready(self, timeout: float) -> None:
-        """Poll every 0.5 ms for the first 2 s so readiness costs almost nothing beyond the app's own start."""
+        """Poll every 0.5 ms for the first 2 s so readiness costs almost nothing beyond the app's own start;
+        log every 2 s of waiting, so a slow start shows in the logs before it times out."""
         import socket  # after the app started: its boot hides this import
 
         if self.process is None:
             self.start()
         started = time.monotonic()
-        deadline = started + timeout
+        deadline, next_report = started + timeout, started + REPORT_EVERY
         while True:
             reason = self.exit_reason()
             if reason is not None:
@@ -105,6 +110,11 @@ class Child:
             now = time.monotonic()
             if now >= deadline:
                 raise StartError(f"app {self.command!r} was not ready on port {self.port} within {timeout:g} s")
+            if now >= next_report:
+                from . import log
+
+                log.log("info", f"app {self.command!r} not ready after {next_report - started:g} s")
+                next_report += REPORT_EVERY
             time.sleep(0.0005 if now - started < 2 else 0.01)
 
     def _answers(self, socket) -> bool:
@@ -117,10 +127,10 @@ class Child:
                 return True
             try:
                 sock.sendall(f"GET {self.ready_path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
-                status_line = sock.recv(64)
+                head = read_answer(sock)
             except OSError:
                 return False
-            return status_line.startswith(b"HTTP/") and status_line[9:10] in b"23"
+            return head.startswith(b"HTTP/") and head[9:10] in b"23"
 
     def stop(self, grace: float = 2.0) -> None:
         """SIGTERM the app's process group, SIGKILL what is left after `grace` seconds. Returns once the
@@ -182,3 +192,33 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def read_answer(sock) -> bytes:
+    """Read the app's whole answer and return its head. The body is drained to its Content-Length, its
+    last chunk, or the close the probe asked for: hanging up earlier makes the app's later writes fail,
+    which many apps log as an error on every cold start."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    fields = {}
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        fields[name.strip().lower()] = value.strip().lower()
+    length = int(fields[b"content-length"]) if fields.get(b"content-length", b"").isdigit() else None
+    if head[9:12] in (b"204", b"304"):
+        length = 0  # no body, whatever the headers say
+    chunked = b"chunked" in fields.get(b"transfer-encoding", b"")
+    try:
+        while not (len(body) >= length if length is not None else chunked and body.endswith(b"0\r\n\r\n")):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+    except TimeoutError:
+        pass  # the head said what we need; an app slow to end its body is still ready
+    return head

@@ -14,10 +14,13 @@ READY_PATH = "SKYLIFT_READY_PATH"
 START_TIMEOUT = "SKYLIFT_START_TIMEOUT"
 EVENTS_PATH = "SKYLIFT_EVENTS_PATH"
 LOG_LEVEL = "SKYLIFT_LOG_LEVEL"
+PRIVATE_PATHS = "SKYLIFT_PRIVATE_PATHS"
 
 DEFAULT_EVENTS_PATH = "/events"
 DEFAULT_START_TIMEOUT = 10.0
 LOG_LEVELS = ("debug", "info", "error")
+# Paths are request targets, which cannot hold a line break: one path per line needs no quoting.
+_PATH_SEPARATOR = "\n"
 
 
 class SettingsError(ValueError):
@@ -30,16 +33,28 @@ class SettingsError(ValueError):
 
 class Settings:
     # A plain class, not a dataclass: importing dataclasses (and inspect) costs ms before the app can start.
-    __slots__ = ("command", "app_dir", "port", "ready_path", "start_timeout", "events_path", "log_level")
+    __slots__ = ("command", "app_dir", "port", "ready_path", "start_timeout", "events_path", "log_level",
+                 "private_paths")
 
     def __init__(self, *, command: str, app_dir: str, port: int, ready_path: str | None = None,
                  start_timeout: float = DEFAULT_START_TIMEOUT, events_path: str = DEFAULT_EVENTS_PATH,
-                 log_level: str = "info"):
+                 log_level: str = "info", private_paths: tuple = ()):
         self.command, self.app_dir, self.port, self.ready_path = command, app_dir, port, ready_path
         self.start_timeout, self.events_path, self.log_level = start_timeout, events_path, log_level
+        self.private_paths = private_paths  # answered 404 when requested over HTTP: only schedules call them
 
     def __repr__(self):
         return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+
+def private_paths(schedules) -> list:
+    """The paths (without query) of the schedules not marked public, in order, once each."""
+    paths = []
+    for schedule in schedules or ():
+        path = schedule["path"].split("?", 1)[0]
+        if not schedule.get("public") and path not in paths:
+            paths.append(path)
+    return paths
 
 
 def function_environment(args) -> dict:
@@ -48,6 +63,9 @@ def function_environment(args) -> dict:
     environment[COMMAND] = args["command"]
     if args.get("readiness_path"):
         environment[READY_PATH] = args["readiness_path"]
+    private = private_paths(args.get("schedules"))
+    if private:
+        environment[PRIVATE_PATHS] = _PATH_SEPARATOR.join(private)
     return dict(sorted(environment.items()))
 
 
@@ -90,6 +108,14 @@ def _start_timeout(env, problems) -> float:
     return seconds
 
 
+def _private_paths(env, problems) -> tuple:
+    paths = tuple(path for path in env.get(PRIVATE_PATHS, "").split(_PATH_SEPARATOR) if path)
+    bad = [path for path in paths if not path.startswith("/")]
+    if bad:
+        problems.append(f"{PRIVATE_PATHS} must be paths starting with /, one per line, got {', '.join(map(repr, bad))}")
+    return paths
+
+
 def from_environ(env=None) -> Settings:
     env = os.environ if env is None else env
     problems = []
@@ -106,7 +132,9 @@ def from_environ(env=None) -> Settings:
     log_level = (env.get(LOG_LEVEL) or "info").lower()
     if log_level not in LOG_LEVELS:
         problems.append(f"{LOG_LEVEL} must be one of {', '.join(LOG_LEVELS)}, got {env.get(LOG_LEVEL)!r}")
+    private = _private_paths(env, problems)
     if problems:
         raise SettingsError(problems)
     return Settings(command=command, app_dir=app_dir, port=port or free_port(), ready_path=ready_path,
-                    start_timeout=start_timeout, events_path=events_path, log_level=log_level)
+                    start_timeout=start_timeout, events_path=events_path, log_level=log_level,
+                    private_paths=private)

@@ -9,10 +9,11 @@ import time
 
 from . import log
 from .child import Child, StartError
-from .events import PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
+from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
+from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
+from .events.common import route_key
 from .message import Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
-from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
 SAFETY_MARGIN = 0.25
@@ -26,6 +27,7 @@ class _State:
     settings_error: str | None = None
     child: Child | None = None
     relay: Relay | None = None
+    private_routes: frozenset = frozenset()
 
 
 state = _State()
@@ -45,6 +47,7 @@ def configure(settings: Settings | None = None, child: Child | None = None, erro
         state.child = child or Child(settings.command, cwd=settings.app_dir, port=settings.port,
                                      ready_path=settings.ready_path)
         state.relay = Relay(settings.port)
+        state.private_routes = frozenset(map(route_key, settings.private_paths))
 
 
 def shutdown(grace: float = 2.0) -> None:
@@ -54,6 +57,7 @@ def shutdown(grace: float = 2.0) -> None:
     if state.child is not None:
         state.child.stop(grace)
     state.settings = state.child = state.relay = state.settings_error = None
+    state.private_routes = frozenset()
 
 
 def handler(event, context):
@@ -79,7 +83,12 @@ def invoke(event, request_id: str, deadline: float, *, started: float | None = N
             reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
             log.log("error", "malformed event", source=source.NAME, reason=str(reason))
             return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
-        response = _respond(request, deadline)
+        if state.private_routes and source in HTTP_SOURCES and route_key(request.target) in state.private_routes:
+            # A schedule's path: only the shim calls it, or any client could pose as the schedule.
+            log.log("info", "private path requested over HTTP: 404", method=request.method, target=request.target)
+            response = error_response(404, "Not Found")
+        else:
+            response = _respond(request, deadline)
         result = _within_payload_limit(source, source.to_result(response, event), response, event)
         if log.threshold <= log.DEBUG:
             log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,

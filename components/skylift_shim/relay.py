@@ -6,6 +6,7 @@ HTTP/1.1 client on a plain socket rather than http.client: it is several times c
 whether any response byte arrived, which decides whether a request may be sent again.
 """
 
+import select
 import socket
 import time
 
@@ -49,24 +50,17 @@ class _Connection:
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
+        self.idle_check = select.poll()
+        self.idle_check.register(self.sock, select.POLLIN)
 
     def close(self):
         self.reader.close()
         self.sock.close()
 
     def is_open(self) -> bool:
-        """False once the app closed its end (EOF, or a reset) or sent bytes nobody asked for."""
-        timeout = self.sock.gettimeout()
-        self.sock.setblocking(False)  # with a timeout set, recv would first wait for data
-        try:
-            self.sock.recv(1, socket.MSG_PEEK)  # b"" is the app's FIN; any byte is one nobody asked for
-            return False
-        except BlockingIOError:
-            return True  # nothing to read: the app still holds the connection open
-        except OSError:
-            return False
-        finally:
-            self.sock.settimeout(timeout)
+        """False once the idle connection is readable: the app closed its end (EOF or reset) or sent
+        bytes nobody asked for. One poll(0): a few hundred nanoseconds per request."""
+        return not self.idle_check.poll(0)
 
 
 class Relay:

@@ -35,7 +35,8 @@ def load_event(name):
     return json.loads((EVENTS / name).read_text())
 
 
-def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", command=None, app_dir=HERE, **app_env):
+def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", command=None, app_dir=HERE,
+               private_paths=(), **app_env):
     settings = Settings(
         command=command or f"{sys.executable} {APP_SERVER}",
         app_dir=str(app_dir),
@@ -44,6 +45,7 @@ def start_shim(ready_path=None, start_timeout=10.0, events_path="/events", comma
         start_timeout=start_timeout,
         events_path=events_path,
         log_level="info",
+        private_paths=private_paths,
     )
     env = dict(os.environ, **app_env)
     child = Child(settings.command, cwd=settings.app_dir, port=settings.port, ready_path=ready_path, env=env)

@@ -4,6 +4,7 @@ that outlive their master, shell command lines, apps that answer the readiness p
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from shim_support import APP_SERVER, HERE, http_api_event, invoke
@@ -61,3 +62,18 @@ def running(pid):
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_the_readiness_probe_reads_the_apps_whole_answer(app, capfd):
+    app(ready_path="/in-parts")
+    assert invoke(http_api_event(raw_path="/x"))["statusCode"] == 200
+    time.sleep(0.2)  # the app writes the probe's answer in parts, 50 ms apart
+    assert capfd.readouterr().err == ""
+
+
+def test_a_slow_start_is_logged_every_2_s(app, capfd):
+    app(SLOW_START="2.5")
+    assert invoke(http_api_event(raw_path="/x"))["statusCode"] == 200
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()]
+    assert [(line["level"], line["message"]) for line in lines] == [
+        ("INFO", f"app {f'{sys.executable} {APP_SERVER}'!r} not ready after 2 s")]

@@ -27,6 +27,14 @@ def test_what_the_writer_writes_the_reader_reads_back(command, readiness_path, a
     assert {name: environment[name] for name in app_environment} == app_environment
 
 
+def test_schedule_paths_are_written_private_unless_public_and_read_back():
+    schedules = [{"name": "a", "path": "/tasks/a?full=1"}, {"name": "b", "path": "/tasks/b", "public": True},
+                 {"name": "c", "path": "/tasks/c"}, {"name": "a2", "path": "/tasks/a", "public": False}]
+    environment = function_environment({"command": "./server", "schedules": schedules})
+    assert environment["SKYLIFT_PRIVATE_PATHS"] == "/tasks/a\n/tasks/c"
+    assert from_environ({**environment, "LAMBDA_TASK_ROOT": "/"}).private_paths == ("/tasks/a", "/tasks/c")
+
+
 def test_the_writer_sets_only_what_differs_from_the_readers_defaults():
     assert function_environment({"command": "./server", "environment": {"B": "2", "A": "1"}}) == {
         "A": "1", "B": "2", "SKYLIFT_COMMAND": "./server"}
@@ -34,10 +42,12 @@ def test_the_writer_sets_only_what_differs_from_the_readers_defaults():
 
 def test_reader_names_every_bad_variable_at_once():
     with pytest.raises(SettingsError) as raised:
-        from_environ({"SKYLIFT_COMMAND": " ", "SKYLIFT_EVENTS_PATH": "events", "LAMBDA_TASK_ROOT": "/"})
+        from_environ({"SKYLIFT_COMMAND": " ", "SKYLIFT_EVENTS_PATH": "events", "LAMBDA_TASK_ROOT": "/",
+                      "SKYLIFT_PRIVATE_PATHS": "/ok\ntasks/refresh"})
     assert raised.value.problems == [
         "SKYLIFT_COMMAND is required: the command line that starts the app, e.g. ./server",
         "SKYLIFT_EVENTS_PATH must be a path starting with /, got 'events'",
+        "SKYLIFT_PRIVATE_PATHS must be paths starting with /, one per line, got 'tasks/refresh'",
     ]
 
 

@@ -23,8 +23,12 @@ import os, sys, json
 import skylift_shim, skylift_shim.main, skylift_shim.lifecycle
 modules = sorted(name for name in sys.modules if name.split(".")[0] not in sys.stdlib_module_names
                  and name.split(".")[0] not in ("skylift_shim", "__main__"))
-children = [p for p in os.listdir("/proc") if p.isdigit()
-            and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
+def parent_of(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return None  # exited since listdir (another test's process)
+children = [p for p in os.listdir("/proc") if p.isdigit() and parent_of(p) == str(os.getpid())]
 print(json.dumps({"modules": modules, "children": children}))
 """
 

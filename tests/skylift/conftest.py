@@ -35,6 +35,11 @@ def expected_children(name: str, schedule_names=()) -> set:
         ("aws:apigatewayv2/stage:Stage", f"{name}-stage"),
         ("aws:lambda/permission:Permission", f"{name}-api-permission"),
     }
+    if schedule_names:
+        expected |= {
+            ("aws:sqs/queue:Queue", f"{name}-dead-letters"),
+            ("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", f"{name}-invoke-config"),
+        }
     for schedule in schedule_names:
         expected |= {
             ("aws:cloudwatch/eventRule:EventRule", f"{name}-schedule-{schedule}"),

@@ -111,9 +111,21 @@ def test_preview_diffs_both_stacks_on_pull_requests_and_comments():
         "command": "preview",
         "stack-name": "${{ matrix.stack }}",
         "diff": True,
+        "policyPacks": "policy",
+        "policyPackConfigs": "policy/config.json",
         "comment-on-pr": True,
         "github-token": "${{ secrets.GITHUB_TOKEN }}",
     }
+
+
+def test_preview_runs_the_policy_pack_with_its_dependencies_installed():
+    (job,) = load("preview.yml")["jobs"].values()
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "python -m venv policy/venv && policy/venv/bin/pip install --quiet -r policy/requirements.txt" in runs
+    assert yaml.safe_load((ROOT / "policy" / "PulumiPolicy.yaml").read_text())["runtime"] == {
+        "name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+    assert json.loads((ROOT / "policy" / "config.json").read_text()) == {
+        "production-tracing": {"productionStacks": ["production"]}}
 
 
 def test_deploy_updates_staging_from_main_and_production_from_release_tags():

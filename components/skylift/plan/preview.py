@@ -250,6 +250,10 @@ class _CloudMocks(mocks.Mocks):
                 "qualifiedArn": f"{function_arn}:$LATEST",
                 "version": "$LATEST",
             }
+        if type_ == "aws:sqs/queue:Queue":
+            return f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}", {
+                "name": name, "arn": f"{arn}:sqs:{where}:{name}",
+                "url": f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"}
         if type_ == "aws:apigatewayv2/api:Api":
             api_id = _digest(name, 10)
             return api_id, {

@@ -2,7 +2,7 @@
 
 import base64
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..message import Request, Response
 
@@ -89,9 +89,12 @@ def multi_headers(event) -> list:
     return pairs
 
 
-def build_request(method, path_target, headers, body, *, request_id, forwarded=None, host=None) -> Request:
+def build_request(method, path_target, headers, body, *, request_id, forwarded=None, host=None,
+                  shim_headers=()) -> Request:
     """Check and complete what the app will see: no hop-by-hop headers, one Cookie header, our
-    Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them."""
+    Content-Length, X-Request-Id = the Lambda request id, Host and X-Forwarded-* when the event lacks them.
+    X-Skylift-* headers come only from the shim (`shim_headers`): a client's are dropped, so no one can
+    pose as a schedule."""
     if not isinstance(method, str) or not _TOKEN.match(method):
         raise BadEvent(f"HTTP method {method!r} is not a valid token")
     if _BAD_TARGET.search(path_target):
@@ -105,7 +108,7 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
         if not isinstance(value, str) or _BAD_VALUE.search(value):
             raise BadEvent(f"header {name} has a value that is not a single-line string")
         lower = name.lower()
-        if lower in _HOP_BY_HOP or lower == "x-request-id":
+        if lower in _HOP_BY_HOP or lower == "x-request-id" or lower.startswith("x-skylift-"):
             continue
         if lower == "cookie":
             # RFC 6265: one Cookie header; ALB multi-value mode passes one per cookie.
@@ -122,10 +125,23 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
     for name, value in (forwarded or {}).items():
         if name.lower() not in seen and isinstance(value, str) and value and not _BAD_VALUE.search(value):
             out.append((name, value))
+    out.extend(shim_headers)
     out.append(("X-Request-Id", request_id))
     if body or method.upper() in BODY_METHODS:
         out.append(("Content-Length", str(len(body))))
     return Request(method.upper(), path_target, out, body)
+
+
+def route_key(path_target: str) -> str:
+    """The path as a router may take it: decoded, dot segments resolved, no empty segments or trailing
+    slash, lower case. Private paths are compared on this, so /Tasks//refresh/ is private too."""
+    segments = []
+    for segment in unquote(path_target.split("?", 1)[0]).split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return "/" + "/".join(segments).lower()
 
 
 def forwarded(source_ip, proto="https", port="443") -> dict:

@@ -31,7 +31,8 @@ def to_request(event, invocation):
     headers = [("X-Skylift-Schedule", name)]
     if body:
         headers.append(("Content-Type", "application/json" if _is_json(body) else "text/plain; charset=utf-8"))
-    return build_request(field(spec, "method", str), path, headers, body, request_id=invocation.request_id)
+    return build_request(field(spec, "method", str), path, [], body, request_id=invocation.request_id,
+                         shim_headers=headers)
 
 
 def _is_json(body: bytes) -> bool:

@@ -103,7 +103,7 @@ def test_tags_on_every_taggable_child(make_project):
     tags = {"team": "payments", "cost-center": "42"}
     result = run(make_project, tags=tags, schedules=[{"name": "tick", "schedule": "rate(5 minutes)", "path": "/t"}])
     tagged = {r.name for r in result.resources if r.inputs.get("tags") == tags}
-    assert tagged == {"web-role", "web-logs", "web-access-logs", "web-function", "web-api", "web-stage",
+    assert tagged == {"web-role", "web-logs", "web-access-logs", "web-function", "web-api", "web-stage", "web-dead-letters",
                       "web-schedule-tick"}
 
 

@@ -26,6 +26,7 @@ TAGGABLE = {
     "aws:apigatewayv2/api:Api",
     "aws:apigatewayv2/stage:Stage",
     "aws:cloudwatch/eventRule:EventRule",
+    "aws:sqs/queue:Queue",
 }
 
 
@@ -58,7 +59,12 @@ def test_function(run):
     code = inputs.pop("code")
     zip_bytes = Path(code.path).read_bytes()
     assert inputs.pop("sourceCodeHash") == base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
+    queue = result.get("aws:sqs/queue:Queue", "skylift-dead-letters")
+    optional = {"reservedConcurrentExecutions": values.get("reservedConcurrency"),
+                "tracingConfig": {"mode": "Active"} if values.get("tracing") else None}
     assert inputs == {
+        **{key: value for key, value in optional.items() if value is not None},
+        "deadLetterConfig": {"targetArn": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:{queue_name(queue)}"},
         "name": f"skylift-{stack}",
         "role": result.outputs["role_arn"],
         "runtime": "python3.13",
@@ -72,12 +78,27 @@ def test_function(run):
                 **values["environment"],
                 "SKYLIFT_COMMAND": "./server.py",
                 "SKYLIFT_READY_PATH": values["readinessPath"],
+                "SKYLIFT_PRIVATE_PATHS": "/tasks/refresh",  # the schedule's path: not for HTTP clients
             }
         },
         "tags": values["tags"],
     }
     # The log group and the policy exist before the function can write a line.
     assert {"skylift-logs", "skylift-role-policy", "skylift-role"} <= set(function.dependencies)
+
+
+def queue_name(queue) -> str:
+    # Auto-named, as Pulumi names it: the logical name and a random suffix.
+    return f"{queue.name}-{hashlib.sha256(queue.name.encode()).hexdigest()[:7]}"
+
+
+def test_schedule_failures_go_to_an_encrypted_dead_letter_queue(run):
+    stack, values, result = run
+    queue = result.get("aws:sqs/queue:Queue", "skylift-dead-letters")
+    assert queue.inputs == {"messageRetentionSeconds": 14 * 24 * 3600, "sqsManagedSseEnabled": True,
+                            "tags": values["tags"]}
+    config = result.get("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "skylift-invoke-config")
+    assert config.inputs == {"functionName": f"skylift-{stack}", "maximumRetryAttempts": 2}
 
 
 def test_log_groups(run):
@@ -178,6 +199,7 @@ def test_iam_documents_exactly(run):
     assert set(role.inputs) == {"assumeRolePolicy", "tags"}  # no managed policies attached
     group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/skylift-{stack}"
     policy = result.get("aws:iam/rolePolicy:RolePolicy", "skylift-role-policy")
+    queue = result.get("aws:sqs/queue:Queue", "skylift-dead-letters")
     assert policy.inputs["role"] == result.outputs["role_arn"].rsplit("/", 1)[1]
     assert json.loads(policy.inputs["policy"]) == {
         "Version": "2012-10-17",
@@ -186,7 +208,10 @@ def test_iam_documents_exactly(run):
              "Resource": [group, f"{group}:*"]},
             {"Sid": "PutLogEvents", "Effect": "Allow", "Action": "logs:PutLogEvents",
              "Resource": f"{group}:log-stream:*"},
-        ],
+            {"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
+             "Resource": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:{queue_name(queue)}"},
+        ] + ([{"Sid": "WriteTraces", "Effect": "Allow", "Resource": "*",
+               "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]}] if values.get("tracing") else []),
     }
 
 
@@ -209,6 +234,7 @@ def test_outputs(run):
         "log_group_name": f"/aws/lambda/skylift-{stack}",
         "api_id": api_id,
         "role_arn": result.outputs["role_arn"],
+        "role_name": result.outputs["role_arn"].rsplit("/", 1)[1],
         "schedule_rule_names": result.outputs["schedule_rule_names"],
     }
     assert result.outputs["role_arn"].startswith(f"arn:aws:iam::{ACCOUNT}:role/skylift-role")

@@ -8,7 +8,8 @@ X86_64, ARM64, ARM32 = 0x3E, 0xB7, 0x28  # ELF e_machine values
 
 LOG_DAYS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 KNOWN = ("command, source, build, runtime, architecture, memory, timeout, ephemeralStorage, environment, "
-         "logRetentionDays, schedules, readinessPath, throttle, reservedConcurrency, tags")
+         "logRetentionDays, schedules, readinessPath, throttle, reservedConcurrency, tags, scheduleRetries, "
+         "scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, permissions, policyArns")
 RESERVED = ("uses a reserved name: AWS_*, SKYLIFT_*, PORT and Lambda's own variables "
             "(LAMBDA_RUNTIME_DIR, LAMBDA_TASK_ROOT, _HANDLER, _X_AMZN_TRACE_ID) are set by Lambda or skylift")
 
@@ -284,16 +285,19 @@ SCHEDULE_MESSAGES = [
      ["skylift:schedules[0].method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got 'FETCH'"]),
     ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "body": {"a": 1}},
      ["skylift:schedules[0].body must be a string (the request body), got {'a': 1}"]),
+    ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "public": "yes"},
+     ["skylift:schedules[0].public must be true or false (true lets HTTP clients request the schedule's path too), "
+      "got 'yes'"]),
     ({"name": "re fresh", "schedule": "rate(5 minutes)", "path": "/x"},
      ["skylift:schedules[0].name must be 1 to 64 letters, digits, '.', '-' or '_' (it becomes part of the "
       "EventBridge rule name), got 're fresh'"]),
     ({"name": "refresh", "schedule": "rate(5 minutes)", "path": "/x", "methd": "GET"},
      ["skylift:schedules[0].methd is not a known setting; did you mean method? "
-      "(known: name, schedule, path, method, body)"]),
+      "(known: name, schedule, path, method, body, public)"]),
     ({"path": "/x"},
      ["skylift:schedules[0].name is required", "skylift:schedules[0].schedule is required"]),
     ("rate(5 minutes)",
-     ["skylift:schedules[0] must be a map with name, schedule and path (method, body optional), got 'rate(5 minutes)'"]),
+     ["skylift:schedules[0] must be a map with name, schedule and path (method, body, public optional), got 'rate(5 minutes)'"]),
 ]
 
 
@@ -310,12 +314,12 @@ def test_duplicate_schedule_names(project):
 
 def test_schedules_not_a_list(project):
     assert problems_of(project, schedules={"name": "x"}) == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got {'name': 'x'}"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got {'name': 'x'}"]
 
 
 def test_malformed_json_string_is_reported_not_crashed(project):
     assert problems_of(project, schedules='[{"name": ') == [
-        "skylift:schedules must be a list of {name, schedule, path, method, body}, got '[{\"name\": '"]
+        "skylift:schedules must be a list of {name, schedule, path, method, body, public}, got '[{\"name\": '"]
 
 
 @pytest.mark.parametrize("key,hint", [
@@ -363,7 +367,9 @@ def test_validate_app_args_from_a_program(project):
                      "throttle": {"burst_limit": -1}}, base_dir=project, key="myapp") == [
         f"myapp:memroy is not a known setting; did you mean myapp:memory? (known: "
         "command, source, build, runtime, architecture, memory, timeout, ephemeral_storage, environment, "
-        "log_retention_days, schedules, readiness_path, throttle, reserved_concurrency, tags)",
+        "log_retention_days, schedules, readiness_path, throttle, reserved_concurrency, tags, schedule_retries, "
+        "schedule_max_event_age, tracing, kms_key_arn, vpc, code_signing_config_arn, authorizer, permissions, "
+        "policy_arns)",
         "myapp:memory must be an integer from 128 to 10240 (MB), got 64",
         "myapp:throttle.burstLimit must be an integer of at least 0 (requests), got -1",
     ]

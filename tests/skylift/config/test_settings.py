@@ -135,7 +135,8 @@ def test_a_new_object_key_is_one_table_entry(project, with_domain_key):
     assert error.value.problems == [
         "skylift:domian is not a known setting; did you mean skylift:domain? (known: command, source, build, runtime, "
         "architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, readinessPath, "
-        "throttle, reservedConcurrency, tags, domain)",
+        "throttle, reservedConcurrency, tags, scheduleRetries, scheduleMaxEventAge, tracing, kmsKeyArn, vpc, "
+        "codeSigningConfigArn, authorizer, permissions, policyArns, domain)",
         "skylift:domain must be a map with name (zoneId, disableExecuteApiEndpoint optional), got 'api.example.com'",
     ]
     assert readme_table().splitlines()[-1] == (

@@ -10,6 +10,8 @@ from pulumi_internals import mocked_runtime, set_program_config
 from skylift.config import ConfigError, EncryptedValue, StackConfig, from_pulumi, load_stack_file
 
 REPO = Path(__file__).resolve().parents[3]
+HARDENING_KEYS = ("scheduleRetries, scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, "
+                  "permissions, policyArns")
 
 STACK_FILE = """\
 config:
@@ -88,9 +90,9 @@ def test_stack_file_problems_name_the_keys(stack_project):
     with pytest.raises(ConfigError) as error:
         load_stack_file(stack_project, "bad")
     assert error.value.problems == [
-        "skylift:retention is not a known setting; did you mean skylift:logRetentionDays? (known: command, source, build, "
+        f"skylift:retention is not a known setting; did you mean skylift:logRetentionDays? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        "readinessPath, throttle, reservedConcurrency, tags)",
+        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS})",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 100000",
     ]
 
@@ -182,9 +184,9 @@ def test_from_pulumi_reports_every_problem(pulumi_program, project):
     with pytest.raises(ConfigError) as error:
         from_pulumi(base_dir=project)
     assert error.value.problems == [
-        "skylift:timeuot is not a known setting; did you mean skylift:timeout? (known: command, source, build, "
+        f"skylift:timeuot is not a known setting; did you mean skylift:timeout? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        "readinessPath, throttle, reservedConcurrency, tags)",
+        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS})",
         "skylift:command is required: the shell command that starts the app, e.g. ./server",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 64",
     ]

@@ -1,0 +1,34 @@
+"""What the function role may reach beyond its own logs: the VPC's network interfaces and the
+managed policies a program attaches for its app."""
+
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..security_checks import policy_name
+
+
+def network_arn_prefix(vpc) -> Optional[pulumi.Output[str]]:
+    """``arn:<partition>:ec2:<region>:<account>`` of the deployment, for a function in a VPC."""
+    if not vpc:
+        return None
+    return pulumi.Output.all(
+        aws.get_partition_output().partition,
+        aws.get_region_output().region,
+        aws.get_caller_identity_output().account_id,
+    ).apply(lambda parts: "arn:{}:ec2:{}:{}".format(*parts))
+
+
+def attach_policies(parent: pulumi.ComponentResource, name: str, role: aws.iam.Role,
+                    policy_arns) -> list[aws.iam.RolePolicyAttachment]:
+    # Named after the policy, not its position, so reordering the list replaces nothing.
+    return [
+        aws.iam.RolePolicyAttachment(
+            f"{name}-policy-{policy_name(arn)}",
+            role=role.name,
+            policy_arn=arn,
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for arn in policy_arns or ()
+    ]
