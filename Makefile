@@ -17,10 +17,14 @@ tests/workflows/node_modules/.installed: tests/workflows/package.json tests/work
 	npm ci --silent --prefix tests/workflows
 	touch $@
 
+tests/servers/node_modules/.installed: tests/servers/package.json tests/servers/package-lock.json
+	npm ci --silent --prefix tests/servers
+	touch $@
+
 dev: $(VENV)/.installed
 	$(VENV)/bin/skylift dev --stack $(STACK) --port $(PORT)
 
-test: $(VENV)/.installed tests/workflows/node_modules/.installed
+test: $(VENV)/.installed tests/workflows/node_modules/.installed tests/servers/node_modules/.installed
 	$(PYTHON) -m pytest -q
 
 plan: $(VENV)/.installed
@@ -39,4 +43,4 @@ bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py
 
 clean:
-	rm -rf $(VENV) tests/workflows/node_modules
+	rm -rf $(VENV) tests/workflows/node_modules tests/servers/node_modules

@@ -5,7 +5,7 @@ its arguments. Both load lazily, so the ``skylift`` command's local side does
 not pay for importing pulumi_aws.
 """
 
-__all__ = ["App", "AppArgs", "ScheduleArgs", "ThrottleArgs"]
+__all__ = ["App", "AppArgs", "ScheduleArgs", "ThrottleArgs", "DomainArgs", "AlarmsArgs"]
 
 
 def __getattr__(name):
@@ -13,7 +13,7 @@ def __getattr__(name):
         from .app import App
 
         return App
-    if name in ("AppArgs", "ScheduleArgs", "ThrottleArgs"):
+    if name in ("AppArgs", "ScheduleArgs", "ThrottleArgs", "DomainArgs", "AlarmsArgs"):
         from . import args
 
         return getattr(args, name)

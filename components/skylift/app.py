@@ -4,8 +4,10 @@ One ComponentResource (type token ``skylift:index:App``) whose children are all
 parented to it and named from its name: IAM role and policy, log groups, the
 function running ``skylift_shim.handler`` over the app's zip, the HTTP API
 (integration, route, stage, invoke permission) and one EventBridge rule,
-target and permission per schedule, with a dead-letter queue for failed
-schedule runs. The main children are attributes (``role``, ``function``,
+target and permission per schedule (all invoking the `live` alias of the
+version each deploy publishes), with a dead-letter queue for failed
+schedule runs; optionally a custom domain, alarms, and an S3 bucket for big
+zips. The main children are attributes (``role``, ``function``, ``alias``,
 ``api``, ``stage``, ``log_group``), so a program can attach more to them.
 Arguments are validated before the first child is registered, so a bad value
 never leaves half an app behind.
@@ -22,11 +24,15 @@ from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
 from .args import AppArgs, ScheduleArgs
+from .children.alarms import alarms
+from .children.artifact_bucket import function_code
 from .children.authorizer import route_authorization
 from .children.dead_letter import dead_letter_queue, schedule_invoke_config
+from .children.domain import custom_domain
+from .children.live_alias import live_alias
 from .children.role_access import attach_policies, network_arn_prefix
 from .loading import checked
-from .naming import function_name
+from .naming import access_log_group_name, function_name, log_group_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
 
 HANDLER = "skylift_shim.handler"
@@ -58,6 +64,10 @@ class App(pulumi.ComponentResource):
     """The HTTP API's base URL."""
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
+    live_version: pulumi.Output[str]
+    """The function version the `live` alias points at (published by the last deploy)."""
+    alias_arn: pulumi.Output[str]
+    """ARN of the `live` alias: what every caller of the function invokes."""
     log_group_name: pulumi.Output[str]
     """CloudWatch log group of the function (the app's stdout and stderr)."""
     api_id: pulumi.Output[str]
@@ -65,6 +75,14 @@ class App(pulumi.ComponentResource):
     role_name: pulumi.Output[str]
     """Name of the function's IAM role, to attach a program's own policies to."""
     schedule_rule_names: pulumi.Output[list[str]]
+    domain_url: pulumi.Output[Optional[str]]
+    """https://<domain.name>, when a domain is set."""
+    domain_target: pulumi.Output[Optional[str]]
+    """The API Gateway domain a DNS record for domain.name must point at (CNAME, or alias with the zone id below)."""
+    domain_target_zone_id: pulumi.Output[Optional[str]]
+    """Hosted zone id of domain_target, for an alias record."""
+    alarm_topic_arn: pulumi.Output[Optional[str]]
+    """The SNS topic the alarms notify, when alarms are on."""
 
     def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Everything that can fail on the deployer's machine happens before
@@ -73,46 +91,56 @@ class App(pulumi.ComponentResource):
         settings = checked(args, base_dir=base_dir, key=name)
         zip_ = artifact.build_app(settings, base_dir / ".skylift" / "build" / name)
         super().__init__("skylift:index:App", name, None, opts)
+        for warning in zip_.warnings:
+            pulumi.log.warn(warning, resource=self)
 
         self._name = name
         self._function_name = function_name(pulumi.get_project(), name, pulumi.get_stack())
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
-        log_group = self._log_group("logs", f"/aws/lambda/{self._function_name}", settings)
+        log_group = self._log_group("logs", log_group_name(self._function_name), settings)
         queue = dead_letter_queue(self, name, self._tags) if settings.get("schedules") else None
         policy = self._role_policy(role, log_group, queue, settings)
         attach_policies(self, name, role, settings.get("policy_arns"))
         function = self._function(settings, zip_, role, queue, [log_group, policy])
-        api, stage = self._http_api(function, settings)
-        rules = [self._schedule(schedule, function) for schedule in settings.get("schedules") or ()]
+        alias = live_alias(self, name, function)
+        api, stage = self._http_api(alias, settings)
+        rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
         if queue is not None:
-            schedule_invoke_config(self, name, function, settings)
+            # Schedules invoke the alias, so its own asynchronous-invoke settings are the ones that apply.
+            schedule_invoke_config(self, name, function, settings, qualifier=alias.name)
+        domain = settings.get("domain") and custom_domain(self, name, settings["domain"], api, stage, self._tags)
+        alarm_set = None if settings.get("alarms") is None else alarms(
+            self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
+            api=api, stage=stage, schedules=bool(rules), dead_letter_queue=queue, tags=self._tags)
         self._warn_when_unlimited(settings)
 
-        self.role, self.function, self.log_group = role, function, log_group
+        self.role, self.function, self.alias, self.log_group = role, function, alias, log_group
         self.api, self.stage, self.dead_letter_queue = api, stage, queue
 
-        self.url = api.api_endpoint
-        self.function_name = function.name
-        self.function_arn = function.arn
-        self.log_group_name = log_group.name
-        self.api_id = api.id
-        self.role_arn = role.arn
-        self.role_name = role.name
+        self._register_outputs(rules, domain, alarm_set)
+
+    def _register_outputs(self, rules, domain, alarm_set) -> None:
+        """The outputs, from the children kept as attributes and what the optional features made."""
+        self.url = self.api.api_endpoint
+        self.function_name = self.function.name
+        self.function_arn = self.function.arn
+        self.live_version = self.alias.function_version
+        self.alias_arn = self.alias.arn
+        self.log_group_name = self.log_group.name
+        self.api_id = self.api.id
+        self.role_arn = self.role.arn
+        self.role_name = self.role.name
         self.schedule_rule_names = pulumi.Output.all(*[rule.name for rule in rules]).apply(list)
-        self.register_outputs(
-            {
-                "url": self.url,
-                "function_name": self.function_name,
-                "function_arn": self.function_arn,
-                "log_group_name": self.log_group_name,
-                "api_id": self.api_id,
-                "role_arn": self.role_arn,
-                "role_name": self.role_name,
-                "schedule_rule_names": self.schedule_rule_names,
-            }
-        )
+        self.domain_url = domain.url if domain else _none()
+        self.domain_target = domain.target_domain_name if domain else _none()
+        self.domain_target_zone_id = domain.target_zone_id if domain else _none()
+        self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
+        names = ("url", "function_name", "function_arn", "live_version", "alias_arn", "log_group_name", "api_id",
+                 "role_arn", "role_name", "schedule_rule_names", "domain_url", "domain_target",
+                 "domain_target_zone_id", "alarm_topic_arn")
+        self.register_outputs({output: getattr(self, output) for output in names})
 
     def _child_options(self, **extra) -> pulumi.ResourceOptions:
         """ResourceOptions of a child: parented to this App (its providers and aliases follow), plus ``extra``."""
@@ -169,6 +197,8 @@ class App(pulumi.ComponentResource):
         if architecture == "auto":
             architecture = zip_.architecture
         reserved = settings.get("reserved_concurrency")
+        code, uploads = function_code(self, self._name, self._function_name, zip_, settings.get("artifact_bucket"),
+                                      self._tags)
         return aws.lambda_.Function(
             f"{self._name}-function",
             name=self._function_name,
@@ -189,21 +219,25 @@ class App(pulumi.ComponentResource):
             kms_key_arn=settings.get("kms_key_arn"),
             vpc_config=_vpc_config(settings.get("vpc")),
             code_signing_config_arn=settings.get("code_signing_config_arn"),
-            code=pulumi.FileArchive(str(zip_.path)),
+            publish=True,
+            **code,
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child_options(depends_on=depends_on),
+            opts=self._child_options(depends_on=[*depends_on, *uploads]),
         )
 
-    def _http_api(self, function: aws.lambda_.Function, settings):
+    def _http_api(self, alias: aws.lambda_.Alias, settings):
         name = self._name
-        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", tags=self._tags, opts=self._child_options())
+        # With a custom domain in use the default execute-api URL may be turned off.
+        disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
+        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
+                                   tags=self._tags, opts=self._child_options())
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
             integration_type="AWS_PROXY",
-            integration_uri=function.invoke_arn,
+            integration_uri=alias.invoke_arn,
             integration_method="POST",
             # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
             payload_format_version="2.0",
@@ -218,7 +252,7 @@ class App(pulumi.ComponentResource):
             **route_authorization(self, name, api, settings.get("authorizer")),
             opts=self._child_options(),
         )
-        access_logs = self._log_group("access-logs", f"/aws/apigateway/{self._function_name}", settings)
+        access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
         stage = aws.apigatewayv2.Stage(
             f"{name}-stage",
             api_id=api.id,
@@ -234,12 +268,12 @@ class App(pulumi.ComponentResource):
         )
         # Any stage, any method, any path of this API, and of no other.
         self._invoke_permission(
-            f"{name}-api-permission", function, "apigateway.amazonaws.com",
+            f"{name}-api-permission", alias, "apigateway.amazonaws.com",
             api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
         )
         return api, stage
 
-    def _schedule(self, schedule: ScheduleArgs, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
+    def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
         child = f"{self._name}-schedule-{schedule['name']}"
         method = schedule["method"]  # filled in by checked()
         rule = aws.cloudwatch.EventRule(
@@ -253,22 +287,28 @@ class App(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(
             f"{child}-target",
             rule=rule.name,
-            arn=function.arn,
+            arn=alias.arn,
             input=json.dumps(request, sort_keys=True),
             opts=self._child_options(),
         )
-        self._invoke_permission(f"{child}-permission", function, "events.amazonaws.com", rule.arn)
+        self._invoke_permission(f"{child}-permission", alias, "events.amazonaws.com", rule.arn)
         return rule
 
-    def _invoke_permission(self, child: str, function, principal: str, source_arn) -> aws.lambda_.Permission:
+    def _invoke_permission(self, child: str, alias: aws.lambda_.Alias, principal: str, source_arn):
         return aws.lambda_.Permission(
             child,
             action="lambda:InvokeFunction",
-            function=function.name,
+            function=alias.function_name,
+            # Callers may invoke the alias only, not $LATEST or a version by number.
+            qualifier=alias.name,
             principal=principal,
             source_arn=source_arn,
             opts=self._child_options(),
         )
+
+
+def _none() -> pulumi.Output:
+    return pulumi.Output.from_input(None)
 
 
 def _integration_timeout_ms(function_timeout_s: int) -> int:

@@ -60,6 +60,24 @@ class PermissionArgs(TypedDict, total=False):
     """An IAM Condition block, operator -> {key: value}."""
 
 
+class DomainArgs(TypedDict, total=False):
+    name: Required[str]
+    """The domain the app answers at, e.g. api.example.com."""
+    zone_id: str
+    """Route 53 hosted zone of the name: skylift requests and validates the certificate and adds A/AAAA records."""
+    certificate_arn: str
+    """An ACM certificate for the name in the stack's region, when DNS is elsewhere (add the record yourself)."""
+    disable_execute_api_endpoint: bool
+    """Turn off the default execute-api URL once the domain is in use."""
+
+
+class AlarmsArgs(TypedDict, total=False):
+    email: str
+    """An email address subscribed to the alarm topic."""
+    topic_arn: str
+    """An SNS topic of your own to notify, instead of one the App creates."""
+
+
 class AppArgs(TypedDict, total=False):
     command: Required[str]
     """How to start the app, run through /bin/sh in the app folder (required), e.g. ./server."""
@@ -109,3 +127,9 @@ class AppArgs(TypedDict, total=False):
     """IAM statements added to the function role's policy, for what the app itself calls."""
     policy_arns: Sequence[str]
     """IAM managed policies attached to the function role."""
+    domain: DomainArgs
+    """A custom domain for the HTTP API."""
+    alarms: AlarmsArgs
+    """CloudWatch alarms on errors, throttles, slow requests, 5xx and dropped schedule invocations."""
+    artifact_bucket: str
+    """S3 bucket for a zip over Lambda's 50 MB direct upload (default: a private bucket the App creates)."""

@@ -1,8 +1,8 @@
 """The Lambda deployment zip: the app's files plus the shim, byte-identical for identical inputs.
 
 Pulumi re-zips a directory without Unix modes, so an app binary would lose its
-exec bit; skylift writes the zip itself (sorted entries, fixed timestamps,
-0755/0644 modes) and hands the component a file. Identical bytes mean
+exec bit; skylift writes the zip itself (sorted entries, each dated by its last
+git commit (file_times.py), 0755/0644 modes) and hands the component a file. Identical bytes mean
 ``pulumi preview`` shows no change when nothing changed.
 """
 
@@ -21,14 +21,13 @@ import pathspec.patterns.gitignore
 import skylift_shim
 
 from .errors import ArtifactError
+from .file_times import EntryTimes, FileTimesError, entry_times
 
 # Lambda's quota for a function's code, unzipped (including layers; skylift uses none).
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
-# The function's code goes to Lambda in the CreateFunction/UpdateFunctionCode request itself,
-# which takes a zip of at most 50 MB; larger ones would have to come from S3.
+# Code sent in the CreateFunction/UpdateFunctionCode request itself may be a zip of at most
+# 50 MB; a larger one goes through S3 (children/artifact_bucket.py).
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
-# Zip's epoch: the earliest timestamp the format can hold.
-FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 IGNORE_FILE = ".skyliftignore"
 ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
 BUILD_TIMEOUT_SECONDS = 900
@@ -51,6 +50,8 @@ class Artifact:
     """The five biggest files: [(zip name, bytes)], biggest first."""
     native: bool = False
     """True when the command's executable is an ELF binary, so only ``architecture`` can run it."""
+    warnings: list = field(default_factory=list)
+    """What the deployer should hear about the zip (e.g. files dated 1980 outside git)."""
 
 
 def elf_architecture(path: Path) -> str | None:
@@ -120,12 +121,11 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.zip"
     temporary = path.with_name(path.name + ".tmp")
-    write_zip(temporary, entries)
-    zipped = temporary.stat().st_size
-    if zipped > MAX_ZIPPED_BYTES:
-        temporary.unlink()
-        raise ArtifactError(f"the zip is {_mb(zipped)}, above Lambda's {_mb(MAX_ZIPPED_BYTES)} limit for code "
-                            f"uploaded directly; list what need not ship in {IGNORE_FILE}")
+    try:
+        times = entry_times(source, [name for name, _ in entries])
+    except FileTimesError as error:
+        raise ArtifactError(str(error)) from None
+    write_zip(temporary, entries, times)
     temporary.replace(path)
     data = path.read_bytes()
     sizes = sorted(((name, file.stat().st_size) for name, file in entries), key=lambda item: (-item[1], item[0]))
@@ -137,6 +137,7 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
         architecture=detected if detected in ("x86_64", "arm64") else "arm64",
         largest=sizes[:5],
         native=detected is not None,
+        warnings=[times.warning] if times.warning else [],
     )
 
 
@@ -196,10 +197,10 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def write_zip(path: Path, entries: list[tuple[str, Path]]) -> None:
+def write_zip(path: Path, entries: list[tuple[str, Path]], times: EntryTimes = EntryTimes()) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, file in entries:
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+            info = zipfile.ZipInfo(name, date_time=times(name))
             info.create_system = 3  # Unix, so unzip and Lambda honour the mode bits below
             executable = os.stat(file).st_mode & 0o111
             info.external_attr = ((0o100755 if executable else 0o100644) << 16)

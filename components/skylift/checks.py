@@ -136,13 +136,6 @@ def number_at_least(low, unit):
     return check
 
 
-def boolean(explain):
-    def check(checker, key, value):
-        if not isinstance(value, bool):
-            checker.problem(f"{key} must be true or false{explain}, got {value!r}")
-    return check
-
-
 def path(checker, key, value):
     if not isinstance(value, str) or not value.startswith("/"):
         checker.problem(f"{key} must be a path starting with /, got {value!r}")
@@ -220,3 +213,48 @@ def _is_output(value) -> bool:
     except ImportError:
         return False
     return isinstance(value, pulumi.Output)
+
+
+_DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+_HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# S3's rules for a bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def boolean(checker, key, value):
+    if not isinstance(value, bool):
+        checker.problem(f"{key} must be true or false, got {checker.show(key, value)}")
+
+
+def boolean_meaning(meaning: str):
+    """``boolean``, its message saying what true does: "<key> must be true or false (<meaning>)"."""
+    def check(checker, key, value):
+        if not isinstance(value, bool):
+            checker.problem(f"{key} must be true or false ({meaning}), got {checker.show(key, value)}")
+    return check
+
+
+def matching(pattern: re.Pattern, what: str):
+    """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
+    def check(checker, key, value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
+    return check
+
+
+domain_name = matching(_DOMAIN_NAME, "a lower-case domain name like api.example.com (no scheme, no path, no wildcard)")
+hosted_zone_id = matching(_HOSTED_ZONE_ID, "a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ")
+certificate_arn = matching(_CERTIFICATE_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
+topic_arn = matching(_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+email = matching(_EMAIL, "an email address to notify")
+bucket_name = matching(_BUCKET_NAME, "the name of an S3 bucket in the stack's region (3 to 63 of a-z, 0-9, '.', '-')")
+
+
+def zone_or_certificate(checker, key, value):
+    """A domain needs a way to its certificate: a Route 53 zone to validate one in, or one already issued."""
+    if isinstance(value, dict) and value.get("zone_id") is None and value.get("certificate_arn") is None:
+        checker.problem(f"{key} needs zoneId (a Route 53 hosted zone: skylift requests the certificate and adds the "
+                        f"DNS records) or certificateArn (an ACM certificate in the stack's region; DNS stays yours)")

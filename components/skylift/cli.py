@@ -1,4 +1,5 @@
-"""The `skylift` command: dev, invoke, plan, build. Glue only; the work is in skylift.local."""
+"""The `skylift` command. Glue only: dev, invoke, plan and build work in skylift.local;
+logs, versions and rollback talk to AWS through skylift.operations."""
 
 import json
 import sys
@@ -118,6 +119,8 @@ def build(ctx, stack):
 
     stack_config = _load(ctx, stack)
     built = project.build_artifact(stack_config, project.build_dir(ctx.obj["cwd"], stack))
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"path: {built.path}")
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")
@@ -125,3 +128,75 @@ def build(ctx, stack):
     click.echo("largest files:")
     for name, size in built.largest:
         click.echo(f"  {size:>10}  {name}")
+
+
+def _target(ctx: click.Context, stack: str):
+    from skylift.operations import target
+
+    return target.locate(ctx.obj["cwd"], stack)
+
+
+@main.command()
+@_stack_option
+@click.option("--since", default="10m", show_default=True, help="How far back to start: 30s, 10m, 2h, 1d.")
+@click.option("--follow", is_flag=True, help="Keep printing new lines until Ctrl-C.")
+@click.option("--filter", "pattern", metavar="TEXT",
+              help='A CloudWatch Logs filter pattern: a word, a "quoted phrase", or { $.level = "ERROR" }.')
+@click.option("--access", is_flag=True, help="The HTTP API's access log instead of the function's log.")
+@click.pass_context
+def logs(ctx, stack, since, follow, pattern, access):
+    """The deployed function's log lines, oldest first; the shim's JSON lines made readable."""
+    from skylift.operations import logs as log_lines
+
+    target = _target(ctx, stack)
+    group = log_lines.log_group(target, access=access)
+
+    def emit(event):
+        click.echo(log_lines.render(event, access=access))
+
+    start = log_lines.since_milliseconds(since)
+    if not follow:
+        for event in log_lines.fetch(target, group, start, pattern):
+            emit(event)
+        return
+    try:
+        log_lines.follow(target, group, start, pattern, emit)
+    except KeyboardInterrupt:
+        return
+
+
+@main.command()
+@_stack_option
+@click.pass_context
+def versions(ctx, stack):
+    """The function's published versions, newest first; * marks the one `live` points at."""
+    from skylift.operations import versions as published_versions
+
+    target = _target(ctx, stack)
+    listed, live = published_versions.published(target), published_versions.live_version(target)
+    click.echo("\n".join(published_versions.table(listed, live)))
+
+
+@main.command()
+@_stack_option
+@click.option("--to", "to_version", type=click.IntRange(1),
+              help="Version to point live at (default: the one before it).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def rollback(ctx, stack, to_version, yes):
+    """Point the `live` alias at an earlier version: all traffic moves at once, nothing is deployed."""
+    from skylift.operations import versions as published_versions
+
+    target = _target(ctx, stack)
+    change = published_versions.choose(target, to_version)
+    question = (f"Point {target.function_name}:live (stack {stack}) from version {change.from_version} "
+                f"to version {change.to_version}?")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise SkyliftError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
+        click.confirm(question, abort=True)
+    published_versions.apply(target, change)
+    click.echo(f"{target.function_name}:live now points at version {change.to_version} (was {change.from_version}).")
+    click.echo(f"This lasts until the next `pulumi up -s {stack}` that publishes a version (or any "
+               f"`pulumi up --refresh`), which points live at the newest code again: to stay back, "
+               f"revert the change and deploy.")

@@ -9,7 +9,8 @@ its traceback: the CLI catches ``SkyliftError`` and nothing broader.
     ├── ArtifactError         the app cannot be packaged (folder, build hook, size limits)
     ├── ScheduleError         a rate()/cron() expression EventBridge would refuse
     ├── InvokeError           `skylift invoke` cannot make or send its event
-    └── ServeError            `skylift dev` cannot listen on its port
+    ├── ServeError            `skylift dev` cannot listen on its port
+    └── OperationError        `skylift logs|versions|rollback`: no credentials, nothing deployed, a bad option
 """
 
 
@@ -43,3 +44,7 @@ class InvokeError(SkyliftError):
 
 class ServeError(SkyliftError):
     """`skylift dev` cannot listen on its port (in use, not allowed)."""
+
+
+class OperationError(SkyliftError):
+    """A deployed stack cannot be read or changed as asked (credentials, nothing deployed, a bad option)."""

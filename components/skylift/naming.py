@@ -16,3 +16,17 @@ def function_name(project: str, name: str, stack: str) -> str:
     parts = [project] + ([name] if name != project else []) + [stack]
     cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
     return cleaned[:FUNCTION_NAME_MAX]
+
+
+LIVE_ALIAS = "live"
+"""The alias every caller invokes: the App points it at each deploy's version, `skylift rollback` moves it."""
+
+
+def log_group_name(function: str) -> str:
+    """The function's log group: Lambda's own name for it, which the App creates ahead of the function."""
+    return f"/aws/lambda/{function}"
+
+
+def access_log_group_name(function: str) -> str:
+    """The HTTP API stage's access log group."""
+    return f"/aws/apigateway/{function}"

@@ -105,3 +105,52 @@ def app_statement(index: int, permission) -> dict:
     if permission.get("conditions"):
         statement["Condition"] = permission["conditions"]
     return statement
+def alarm_key_policy(partition: str, account: str, region: str, alarm_prefix: str) -> dict:
+    """Key policy of the KMS key encrypting the alarm topic.
+
+    CloudWatch cannot publish to a topic encrypted with the AWS-managed key
+    (alias/aws/sns): its policy, which nobody can edit, does not let the
+    cloudwatch.amazonaws.com principal use it. So the topic gets a key of its
+    own, usable by CloudWatch only for this account's alarms named
+    ``<alarm_prefix>*``; the account keeps administering it through IAM.
+    """
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "AccountAdministersThroughIam",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{alarm_prefix}*"},
+                },
+            },
+        ],
+    }
+
+
+def tls_only_bucket_policy(bucket_arn: str) -> dict:
+    """Bucket policy refusing every request that does not come over TLS, to the bucket and its objects."""
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Sid": "TlsOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }

@@ -19,11 +19,6 @@ SECURITY_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}")
 IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
 
 
-def boolean(checker, key, value):
-    if not isinstance(value, bool):
-        checker.problem(f"{key} must be true or false, got {value!r}")
-
-
 def arn(pattern, what):
     def check(checker, key, value):
         if not isinstance(value, str) or not pattern.fullmatch(value):

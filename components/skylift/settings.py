@@ -93,7 +93,7 @@ SCHEDULE = (
             check=checks.one_of(HTTP_METHODS)),
     Setting("body", "body", str, "request body", check=checks.request_body),
     Setting("public", "public", bool, "if true, HTTP clients may request the path too (by default they get 404)",
-            check=checks.boolean(" (true lets HTTP clients request the schedule's path too)")),
+            check=checks.boolean_meaning("true lets HTTP clients request the schedule's path too")),
 )
 
 VPC = (
@@ -114,6 +114,23 @@ PERMISSION = (
             check=security_checks.actions),
     Setting("resources", "resources", list, "ARNs of the app's resources", REQUIRED, check=security_checks.resources),
     Setting("conditions", "conditions", dict, "an IAM Condition block", check=security_checks.conditions),
+)
+
+DOMAIN = (
+    Setting("name", "name", str, "the domain the app answers at, e.g. api.example.com", REQUIRED,
+            check=checks.domain_name, required_hint="the domain the app answers at, e.g. api.example.com"),
+    Setting("zoneId", "zone_id", str, "its Route 53 hosted zone: skylift requests and validates the certificate "
+            "and adds A/AAAA records", check=checks.hosted_zone_id),
+    Setting("certificateArn", "certificate_arn", str, "an ACM certificate for it in the stack's region, when DNS "
+            "is elsewhere", check=checks.certificate_arn),
+    Setting("disableExecuteApiEndpoint", "disable_execute_api_endpoint", bool,
+            "turn off the default execute-api URL", check=checks.boolean),
+)
+
+ALARMS = (
+    Setting("email", "email", str, "an address subscribed to the alarm topic", check=checks.email),
+    Setting("topicArn", "topic_arn", str, "an SNS topic of yours to notify instead of one of the App's own",
+            check=checks.topic_arn),
 )
 
 SETTINGS = (
@@ -158,7 +175,7 @@ SETTINGS = (
     Setting("scheduleMaxEventAge", "schedule_max_event_age", int,
             "seconds a schedule run may wait to run or be retried, 60..21600 (none: Lambda's 6 hours)",
             check=checks.int_range(60, 21600, "s")),
-    Setting("tracing", "tracing", bool, "`true`: X-Ray active tracing", check=security_checks.boolean),
+    Setting("tracing", "tracing", bool, "`true`: X-Ray active tracing", check=checks.boolean),
     Setting("kmsKeyArn", "kms_key_arn", str,
             "customer-managed KMS key (key ARN) encrypting the function's environment and both log groups "
             "(none: AWS-owned keys)", check=security_checks.kms_key_arn),
@@ -176,6 +193,14 @@ SETTINGS = (
             "resources are refused", fields=PERMISSION),
     Setting("policyArns", "policy_arns", list, "IAM managed policies attached to the function's role",
             check=security_checks.policy_arns),
+    Setting("domain", "domain", dict, "`{fields}`: a custom domain for the HTTP API (see below)", fields=DOMAIN,
+            shape="a map with name and zoneId or certificateArn (disableExecuteApiEndpoint optional)",
+            check=checks.zone_or_certificate),
+    Setting("alarms", "alarms", dict, "`{fields}`: CloudWatch alarms notifying an SNS topic (see below); `{}` for "
+            "a topic of the App's own", fields=ALARMS, shape="a map with email and/or topicArn ({} for a topic of "
+            "its own)"),
+    Setting("artifactBucket", "artifact_bucket", str, "S3 bucket for the zip (see below); without it a zip over "
+            "Lambda's 50 MB direct upload goes to a private bucket of the App's own", check=checks.bucket_name),
 )
 
 BY_KEY = {setting.key: setting for setting in SETTINGS}

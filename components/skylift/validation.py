@@ -77,7 +77,7 @@ class Checker:
                 self.problem(unknown(f"{key}.{name}", name, [sub.key for sub in fields], ""))
         for sub in fields:
             if sub.field not in value and sub.required:
-                self.problem(f"{key}.{sub.key} is required")
+                self.problem(f"{key}.{sub.key} is required" + (f": {sub.required_hint}" if sub.required_hint else ""))
         for sub in fields:
             sub_value = value.get(sub.field, None if sub.required else sub.default)
             if sub_value is None:

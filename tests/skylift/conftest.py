@@ -21,13 +21,15 @@ def children():
     return expected_children
 
 
-def expected_children(name: str, schedule_names=()) -> set:
-    """(type, name) of everything an App called ``name`` registers besides itself."""
+def expected_children(name: str, schedule_names=(), *, alarms: bool = False, own_topic: bool = True) -> set:
+    """(type, name) of everything an App called ``name`` registers besides itself (with ``alarms``: its alarms,
+    and with ``own_topic`` the topic and its key)."""
     expected = {
         ("aws:iam/role:Role", f"{name}-role"),
         ("aws:iam/rolePolicy:RolePolicy", f"{name}-role-policy"),
         ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"),
         ("aws:lambda/function:Function", f"{name}-function"),
+        ("aws:lambda/alias:Alias", f"{name}-alias"),
         ("aws:apigatewayv2/api:Api", f"{name}-api"),
         ("aws:apigatewayv2/integration:Integration", f"{name}-integration"),
         ("aws:apigatewayv2/route:Route", f"{name}-route"),
@@ -46,16 +48,23 @@ def expected_children(name: str, schedule_names=()) -> set:
             ("aws:cloudwatch/eventTarget:EventTarget", f"{name}-schedule-{schedule}-target"),
             ("aws:lambda/permission:Permission", f"{name}-schedule-{schedule}-permission"),
         }
+    if alarms:
+        kinds = ["errors", "throttles", "duration", "5xx"] + (["dropped-events", "dead-letters"] if schedule_names else [])
+        expected |= {("aws:cloudwatch/metricAlarm:MetricAlarm", f"{name}-alarm-{kind}") for kind in kinds}
+    if alarms and own_topic:
+        expected |= {("aws:kms/key:Key", f"{name}-alarms-key"), ("aws:sns/topic:Topic", f"{name}-alarms")}
     return expected
 
 
 @pytest.fixture
-def make_project(tmp_path):
+def make_project(tmp_path, monkeypatch):
     """A copy of the real program and example app under another project name, with the given stack config.
 
     ``make_project({"command": "./server.py", ...})`` writes Pulumi.test.yaml with those keys in the
     project's namespace (keys with a colon are written as they are) and returns the project folder.
+    The copy is outside git: SOURCE_DATE_EPOCH dates its zip's files, as it would in a release build.
     """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
     def make(config: dict, *, project: str = "web", main: str | None = None) -> Path:
         folder = tmp_path / project

@@ -33,6 +33,8 @@ def prepare(stack_config, temp_dir: Path, *, log=print):
     # The zip goes to the temporary folder too: a dev run leaves nothing in the project.
     built = project.build_artifact(stack_config, temp_dir / "artifact")
     log(f"skylift dev: built {built.path} ({built.size} bytes, sha256 {built.sha256[:12]}, {built.architecture})")
+    for warning in built.warnings:
+        log(f"skylift dev: warning: {warning}")
     if built.native and built.architecture != project.host_architecture():
         log(f"skylift dev: warning: the app is built for {built.architecture}, this machine is {project.host_architecture()}")
     return project.unpack(built.path, temp_dir / "task")

@@ -176,11 +176,18 @@ def new_request_id() -> str:
     return base64.b64encode(secrets.token_bytes(10)).decode("ascii")
 
 
-def response_from_result(raw_result: bytes) -> Response:
-    """The HTTP response for a function's v2 result (its JSON as the runtime sent it).
+def has_no_body(method: str, status: int) -> bool:
+    """RFC 9110 6.3: answers to HEAD, and 1xx, 204 and 304 answers, never carry a body."""
+    return method == "HEAD" or status < 200 or status in (204, 304)
+
+
+def response_from_result(raw_result: bytes, method: str = "GET") -> Response:
+    """The HTTP response for a function's v2 result (its JSON as the runtime sent it) to a `method` request.
 
     A result without statusCode is, as on the HTTP API, a 200 JSON answer
-    holding the result itself. A malformed result is a 500.
+    holding the result itself. A malformed result is a 500. The app's
+    Content-Length stays only on an answer that has no body (HEAD, 204,
+    304), where it is the app's to give or leave out; else the gateway frames the body.
     """
     try:
         result = json.loads(raw_result)
@@ -199,6 +206,7 @@ def response_from_result(raw_result: bytes) -> Response:
         data = base64.b64decode(body, validate=True) if result.get("isBase64Encoded") else body.encode()
     except (TypeError, ValueError, AttributeError, binascii.Error):
         return gateway_error(500)
-    # The gateway frames the body itself.
-    headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "transfer-encoding", "connection")]
+    framing = ("transfer-encoding", "connection") if has_no_body(method, status) else \
+        ("content-length", "transfer-encoding", "connection")
+    headers = [(k, v) for k, v in headers if k.lower() not in framing]
     return Response(status, headers, data)

@@ -1,5 +1,6 @@
 """A project's stack, built and unpacked as Lambda would receive it, and the environment Lambda gives it."""
 
+import calendar
 import os
 import platform
 import stat
@@ -7,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from skylift import artifact, config
-from skylift.naming import function_name as lambda_function_name
+from skylift.naming import function_name as lambda_function_name, log_group_name
 from skylift.settings import DEFAULT_RUNTIME
 
 # Lambda's names for the machine types; `uname -m` says aarch64 where Lambda says arm64.
@@ -33,7 +34,8 @@ def host_architecture() -> str:
 
 
 def unpack(zip_path: Path, task_root: Path) -> Path:
-    """Extract as Lambda does, keeping each entry's Unix mode (ZipFile.extractall drops it)."""
+    """Extract as Lambda does, keeping each entry's Unix mode and time (ZipFile.extractall drops both):
+    static-file servers answer Last-Modified from the file times."""
     task_root.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path) as archive:
         for info in archive.infolist():
@@ -41,6 +43,9 @@ def unpack(zip_path: Path, task_root: Path) -> Path:
             mode = info.external_attr >> 16
             if mode and not info.is_dir():
                 os.chmod(target, stat.S_IMODE(mode))
+            # A zip time has no zone: skylift writes UTC, and Lambda's clock is UTC.
+            stamp = calendar.timegm(info.date_time + (0, 0, 0))
+            os.utime(target, (stamp, stamp))
     return task_root
 
 
@@ -81,7 +86,7 @@ def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(args["memory"]),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(args["timeout"]),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+            "AWS_LAMBDA_LOG_GROUP_NAME": log_group_name(name),
             "AWS_LAMBDA_LOG_STREAM_NAME": "local",
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,

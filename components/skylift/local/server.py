@@ -28,10 +28,10 @@ def access_line(method: str, target: str, status: int, invocation: Invocation | 
     return f"{method} {target} {status} {invocation.duration_ms:.1f} ms {start}"
 
 
-def response_for(invocation: Invocation) -> httpapi.Response:
+def response_for(invocation: Invocation, method: str = "GET") -> httpapi.Response:
     """What the HTTP API answers for an invocation's outcome."""
     if invocation.outcome == "ok":
-        return httpapi.response_from_result(invocation.result)
+        return httpapi.response_from_result(invocation.result, method)
     if invocation.outcome == "timeout":
         return httpapi.gateway_error(504)
     if invocation.outcome == "too_large":
@@ -72,9 +72,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("date", self.date_time_string())
         if request_id:
             self.send_header("apigw-requestid", request_id)
-        self.send_header("content-length", str(len(response.body)))
+        if not httpapi.has_no_body(self.command, response.status):
+            self.send_header("content-length", str(len(response.body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if not httpapi.has_no_body(self.command, response.status):
             self.wfile.write(response.body)
 
     def _handle(self) -> None:
@@ -102,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
             invocation = self.server.pool.invoke(event, request_id)
         except PoolClosed:
             return httpapi.gateway_error(503), None
-        return response_for(invocation), invocation
+        return response_for(invocation, self.command), invocation
 
     def _invoke_raw(self, body: bytes) -> None:
         try:

@@ -229,10 +229,14 @@ class _CloudMocks(mocks.Mocks):
         if not isinstance(name, str):
             # What Pulumi's auto-naming does: the logical name plus a random suffix.
             name = f"{args.name}-{_digest(args.name, 7)}"
-        resource_id, computed = self._computed(args.typ, args.name, name)
+        resource_id, computed = self._computed(args.typ, args.name, name, args.inputs)
         return resource_id, {**args.inputs, **computed}
 
-    def _computed(self, type_: str, logical_name: str, name: str) -> tuple[str, dict]:
+    def _invoke_arn(self, function_arn: str) -> str:
+        path = f"path/2015-03-31/functions/{function_arn}/invocations"
+        return f"arn:{self.partition}:apigateway:{self.region}:lambda:{path}"
+
+    def _computed(self, type_: str, logical_name: str, name: str, inputs: dict) -> tuple[str, dict]:
         arn = f"arn:{self.partition}"
         where = f"{self.region}:{self.account}"
         if type_ == "aws:iam/role:Role":
@@ -243,17 +247,18 @@ class _CloudMocks(mocks.Mocks):
             return name, {"name": name, "arn": f"{arn}:events:{where}:rule/{name}"}
         if type_ == "aws:lambda/function:Function":
             function_arn = f"{arn}:lambda:{where}:function:{name}"
+            # A first deploy with publish=True publishes version 1.
+            version = "1" if inputs.get("publish") else "$LATEST"
             return name, {
                 "name": name,
                 "arn": function_arn,
-                "invokeArn": f"{arn}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
-                "qualifiedArn": f"{function_arn}:$LATEST",
-                "version": "$LATEST",
+                "invokeArn": self._invoke_arn(function_arn),
+                "qualifiedArn": f"{function_arn}:{version}",
+                "version": version,
             }
-        if type_ == "aws:sqs/queue:Queue":
-            return f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}", {
-                "name": name, "arn": f"{arn}:sqs:{where}:{name}",
-                "url": f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"}
+        if type_ == "aws:lambda/alias:Alias":
+            alias_arn = f"{arn}:lambda:{where}:function:{inputs['functionName']}:{name}"
+            return alias_arn, {"arn": alias_arn, "invokeArn": self._invoke_arn(alias_arn)}
         if type_ == "aws:apigatewayv2/api:Api":
             api_id = _digest(name, 10)
             return api_id, {
@@ -261,11 +266,57 @@ class _CloudMocks(mocks.Mocks):
                 "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{self.dns_suffix}",
                 "executionArn": f"{arn}:execute-api:{where}:{api_id}",
             }
+        answer = self._production_answer(type_, logical_name, name, inputs)
+        if answer is not None:
+            return answer
         if type_.startswith("aws:apigatewayv2/"):
             # Integrations, routes, stages: AWS gives them short random ids.
             return _digest(logical_name, 7), {}
         return name, {}
 
+    def _production_answer(self, type_: str, logical_name: str, name: str, inputs: dict) -> Optional[tuple[str, dict]]:
+        """Domain, alarm and artifact-bucket children (issue 9); None for any other type."""
+        arn = f"arn:{self.partition}"
+        where = f"{self.region}:{self.account}"
+        if type_ == "aws:apigatewayv2/domainName:DomainName":
+            target = f"d-{_digest(inputs['domainName'], 10)}.execute-api.{self.region}.{self.dns_suffix}"
+            return inputs["domainName"], {"domainNameConfiguration": {
+                **inputs.get("domainNameConfiguration", {}), "targetDomainName": target, "hostedZoneId": "Z2FDTNDATAQYW2",
+            }}
+        if type_ == "aws:acm/certificate:Certificate":
+            domain_name = inputs["domainName"]
+            certificate_id = _uuid(logical_name)
+            certificate_arn = f"{arn}:acm:{where}:certificate/{certificate_id}"
+            return certificate_id, {"arn": certificate_arn, "domainValidationOptions": [{
+                "domainName": domain_name,
+                "resourceRecordName": f"_{_digest(domain_name, 32)}.{domain_name}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_digest(logical_name, 32)}.acm-validations.aws.",
+            }]}
+        if type_ == "aws:acm/certificateValidation:CertificateValidation":
+            return inputs["certificateArn"], {}
+        if type_ == "aws:route53/record:Record":
+            return f"{inputs['zoneId']}_{name}_{inputs['type']}", {"fqdn": str(name).rstrip(".")}
+        if type_ == "aws:kms/key:Key":
+            key_id = _uuid(logical_name)
+            return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
+        if type_ == "aws:sns/topic:Topic":
+            return f"{arn}:sns:{where}:{name}", {"name": name, "arn": f"{arn}:sns:{where}:{name}"}
+        if type_ == "aws:s3/bucket:Bucket":
+            return name, {"bucket": name, "arn": f"{arn}:s3:::{name}"}
+        if type_ == "aws:sqs/queue:Queue":
+            url = f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
+            return url, {"name": name, "arn": f"{arn}:sqs:{where}:{name}", "url": url}
+        if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return name, {"name": name, "arn": f"{arn}:cloudwatch:{where}:alarm:{name}"}
+        return None
+
 
 def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def _uuid(text: str) -> str:
+    """A stable UUID-shaped id, as ACM and KMS give."""
+    hex_ = _digest(text, 32)
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"

@@ -57,7 +57,8 @@ def test_no_schedules_no_dead_letter_queue(make_project):
 def test_schedule_retries_and_event_age(make_project):
     result = run(make_project, schedules=TICK, scheduleRetries=0, scheduleMaxEventAge=3600)
     config = result.get("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "web-invoke-config")
-    assert config.inputs == {"functionName": "web-test", "maximumRetryAttempts": 0, "maximumEventAgeInSeconds": 3600}
+    assert config.inputs == {"functionName": "web-test", "qualifier": "live", "maximumRetryAttempts": 0,
+                             "maximumEventAgeInSeconds": 3600}
     queue = result.get("aws:sqs/queue:Queue", "web-dead-letters")
     assert queue.inputs == {"messageRetentionSeconds": 1209600, "sqsManagedSseEnabled": True}
     queue_arn = f"arn:aws:sqs:eu-west-1:{ACCOUNT}:web-dead-letters-{_suffix('web-dead-letters')}"

@@ -29,6 +29,7 @@ def test_defaults_only(make_project, children):
         "runtime": "python3.13",
         "handler": "skylift_shim.handler",
         "architectures": ["arm64"],
+        "publish": True,
         "memorySize": 512,
         "timeout": 15,
         "ephemeralStorage": {"size": 512},

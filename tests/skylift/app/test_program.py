@@ -26,6 +26,9 @@ TAGGABLE = {
     "aws:apigatewayv2/api:Api",
     "aws:apigatewayv2/stage:Stage",
     "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:kms/key:Key",
+    "aws:sns/topic:Topic",
     "aws:sqs/queue:Queue",
 }
 
@@ -45,7 +48,8 @@ def test_registers_exactly_the_app_and_its_children(run, children):
     stack, values, result = run
     schedules = [schedule["name"] for schedule in values.get("schedules", [])]
     registered = {(r.type, r.name) for r in result.resources}
-    assert registered == {("skylift:index:App", "skylift")} | children("skylift", schedules)
+    assert registered == {("skylift:index:App", "skylift")} | children("skylift", schedules,
+                                                                     alarms="alarms" in values)
     assert len(result.resources) == len(registered)
     assert {r.name: r.parent for r in result.resources} == {
         name: (None if name == "skylift" else "skylift") for _, name in registered
@@ -70,6 +74,7 @@ def test_function(run):
         "runtime": "python3.13",
         "handler": "skylift_shim.handler",
         "architectures": ["arm64"],
+        "publish": True,
         "memorySize": values["memory"],
         "timeout": values["timeout"],
         "ephemeralStorage": {"size": 512},
@@ -98,7 +103,8 @@ def test_schedule_failures_go_to_an_encrypted_dead_letter_queue(run):
     assert queue.inputs == {"messageRetentionSeconds": 14 * 24 * 3600, "sqsManagedSseEnabled": True,
                             "tags": values["tags"]}
     config = result.get("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "skylift-invoke-config")
-    assert config.inputs == {"functionName": f"skylift-{stack}", "maximumRetryAttempts": 2}
+    # Schedules invoke the live alias: its settings are the ones that apply.
+    assert config.inputs == {"functionName": f"skylift-{stack}", "qualifier": "live", "maximumRetryAttempts": 2}
 
 
 def test_log_groups(run):
@@ -117,12 +123,12 @@ def test_http_api(run):
     assert api.inputs == {"protocolType": "HTTP", "tags": values["tags"]}
     api_id = result.outputs["api_id"]
     integration = result.get("aws:apigatewayv2/integration:Integration", "skylift-integration")
-    function_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}"
+    alias_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live"
     assert integration.inputs == {
         "apiId": api_id,
         "integrationType": "AWS_PROXY",
         "integrationMethod": "POST",
-        "integrationUri": f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+        "integrationUri": f"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/{alias_arn}/invocations",
         "payloadFormatVersion": "2.0",
         "timeoutMilliseconds": (values["timeout"] + 1) * 1000,
     }
@@ -153,6 +159,7 @@ def test_http_api(run):
     assert permission.inputs == {
         "action": "lambda:InvokeFunction",
         "function": f"skylift-{stack}",
+        "qualifier": "live",
         "principal": "apigateway.amazonaws.com",
         "sourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:{api_id}/*/*",
     }
@@ -172,7 +179,7 @@ def test_schedules(run):
         target = result.get("aws:cloudwatch/eventTarget:EventTarget", f"{child}-target")
         assert target.inputs == {
             "rule": rule_name,
-            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+            "arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live",
             "input": json.dumps(
                 {"skyliftSchedule": {"name": schedule["name"], "method": "POST", "path": schedule["path"]}},
                 sort_keys=True,
@@ -182,6 +189,7 @@ def test_schedules(run):
         assert permission.inputs == {
             "action": "lambda:InvokeFunction",
             "function": f"skylift-{stack}",
+            "qualifier": "live",
             "principal": "events.amazonaws.com",
             "sourceArn": f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/{rule_name}",
         }
@@ -215,6 +223,18 @@ def test_iam_documents_exactly(run):
     }
 
 
+def test_everything_invokes_the_live_alias_of_the_published_version(run):
+    stack, values, result = run
+    alias = result.get("aws:lambda/alias:Alias", "skylift-alias")
+    assert alias.inputs == {"name": "live", "functionName": f"skylift-{stack}", "functionVersion": "1"}
+    assert "skylift-function" in alias.dependencies
+    invokers = [r for r in result.resources if r.type in (
+        "aws:lambda/permission:Permission", "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:apigatewayv2/integration:Integration")]
+    assert len(invokers) == 2 + 2 * len(values["schedules"])
+    assert all("skylift-alias" in r.dependencies for r in invokers)
+
+
 def test_tags_only_on_taggable_children(run):
     stack, values, result = run
     for resource in result.resources:
@@ -231,18 +251,29 @@ def test_outputs(run):
         "url": f"https://{api_id}.execute-api.eu-west-1.amazonaws.com",
         "function_name": f"skylift-{stack}",
         "function_arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}",
+        "live_version": "1",
+        "alias_arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:skylift-{stack}:live",
         "log_group_name": f"/aws/lambda/skylift-{stack}",
         "api_id": api_id,
         "role_arn": result.outputs["role_arn"],
         "role_name": result.outputs["role_arn"].rsplit("/", 1)[1],
         "schedule_rule_names": result.outputs["schedule_rule_names"],
+        "domain_url": None,
+        "domain_target": None,
+        "domain_target_zone_id": None,
+        "alarm_topic_arn": result.outputs["alarm_topic_arn"],
     }
+    if stack == "production":
+        assert result.outputs["alarm_topic_arn"].startswith(f"arn:aws:sns:eu-west-1:{ACCOUNT}:skylift-alarms-")
+    else:
+        assert result.outputs["alarm_topic_arn"] is None
     assert result.outputs["role_arn"].startswith(f"arn:aws:iam::{ACCOUNT}:role/skylift-role")
     assert not any(isinstance(value, Secret) for value in result.outputs.values())
 
 
 def test_stages_differ_like_real_stages():
     staging, production = stack_values("staging"), stack_values("production")
+    assert (staging.get("alarms"), production["alarms"]) == (None, {})
     assert staging["memory"] < production["memory"]
     assert staging["logRetentionDays"] < production["logRetentionDays"]
     assert staging["schedules"][0]["schedule"] != production["schedules"][0]["schedule"]

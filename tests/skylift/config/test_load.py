@@ -9,7 +9,8 @@ X86_64, ARM64, ARM32 = 0x3E, 0xB7, 0x28  # ELF e_machine values
 LOG_DAYS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 KNOWN = ("command, source, build, runtime, architecture, memory, timeout, ephemeralStorage, environment, "
          "logRetentionDays, schedules, readinessPath, throttle, reservedConcurrency, tags, scheduleRetries, "
-         "scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, permissions, policyArns")
+         "scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, permissions, policyArns, "
+         "domain, alarms, artifactBucket")
 RESERVED = ("uses a reserved name: AWS_*, SKYLIFT_*, PORT and Lambda's own variables "
             "(LAMBDA_RUNTIME_DIR, LAMBDA_TASK_ROOT, _HANDLER, _X_AMZN_TRACE_ID) are set by Lambda or skylift")
 
@@ -369,7 +370,7 @@ def test_validate_app_args_from_a_program(project):
         "command, source, build, runtime, architecture, memory, timeout, ephemeral_storage, environment, "
         "log_retention_days, schedules, readiness_path, throttle, reserved_concurrency, tags, schedule_retries, "
         "schedule_max_event_age, tracing, kms_key_arn, vpc, code_signing_config_arn, authorizer, permissions, "
-        "policy_arns)",
+        "policy_arns, domain, alarms, artifact_bucket)",
         "myapp:memory must be an integer from 128 to 10240 (MB), got 64",
         "myapp:throttle.burstLimit must be an integer of at least 0 (requests), got -1",
     ]

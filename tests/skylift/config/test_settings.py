@@ -100,49 +100,6 @@ def test_every_key_has_its_place_and_a_doc():
     assert all(s.doc and "\n" not in s.doc for s in SETTINGS)
 
 
-@pytest.fixture
-def with_domain_key(monkeypatch):
-    """The table plus an object key of the kind the next settings are (domain {name, zoneId, ...})."""
-    from skylift import checks, settings
-
-    domain = settings.Setting("domain", "domain", dict, "custom domain `{fields}`", fields=(
-        settings.Setting("name", "name", str, "the domain name", settings.REQUIRED),
-        settings.Setting("zoneId", "zone_id", str, "Route 53 hosted zone", check=checks.shell_command),
-        settings.Setting("disableExecuteApiEndpoint", "disable_execute_api_endpoint", bool, "only the domain", False),
-    ))
-    table = settings.SETTINGS + (domain,)
-    monkeypatch.setattr(settings, "SETTINGS", table)
-    monkeypatch.setattr(settings, "BY_KEY", {s.key: s for s in table})
-    monkeypatch.setattr(settings, "BY_FIELD", {s.field: s for s in table})
-
-
-def test_a_new_object_key_is_one_table_entry(project, with_domain_key):
-    from skylift.config import load
-    from skylift.errors import ConfigError
-
-    args = load({"skylift:command": "./server.py", "skylift:domain": '{"name": "api.example.com", "zoneId": "Z1"}'},
-                namespace="skylift", base_dir=project)
-    assert args["domain"] == {"name": "api.example.com", "zone_id": "Z1", "disable_execute_api_endpoint": False}
-    with pytest.raises(ConfigError) as error:
-        load({"skylift:command": "./server.py", "skylift:domain": {"zoneid": 5}}, namespace="skylift", base_dir=project)
-    assert error.value.problems == [
-        "skylift:domain.zoneid is not a known setting; did you mean zoneId? (known: name, zoneId, disableExecuteApiEndpoint)",
-        "skylift:domain.name is required",
-    ]
-    with pytest.raises(ConfigError) as error:
-        load({"skylift:command": "./server.py", "skylift:domain": "api.example.com", "skylift:domian": {}},
-             namespace="skylift", base_dir=project)
-    assert error.value.problems == [
-        "skylift:domian is not a known setting; did you mean skylift:domain? (known: command, source, build, runtime, "
-        "architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, readinessPath, "
-        "throttle, reservedConcurrency, tags, scheduleRetries, scheduleMaxEventAge, tracing, kmsKeyArn, vpc, "
-        "codeSigningConfigArn, authorizer, permissions, policyArns, domain)",
-        "skylift:domain must be a map with name (zoneId, disableExecuteApiEndpoint optional), got 'api.example.com'",
-    ]
-    assert readme_table().splitlines()[-1] == (
-        "| `domain` | custom domain `{name, zoneId, disableExecuteApiEndpoint}` | none |")
-
-
 @pytest.mark.parametrize("kind,given,decoded", [
     (int, "1024", 1024), (int, 512.0, 512), (int, "12.5", "12.5"),
     (float, "12.5", 12.5), (float, "3", 3.0), (float, "fast", "fast"),

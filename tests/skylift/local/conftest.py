@@ -37,6 +37,11 @@ FAKE_SHIM = textwrap.dedent('''
             started = time.time()
             if path.startswith("/sleep/"):
                 time.sleep(float(path.rsplit("/", 1)[1]))
+            if path.startswith("/status/"):
+                # The app's answer as the shim relays it: its own Content-Length, if any, from ?length=N.
+                length = event.get("queryStringParameters", {}).get("length")
+                headers = {"x-app": "yes"} if length is None else {"x-app": "yes", "content-length": length}
+                return {"statusCode": int(path.rsplit("/", 1)[1]), "headers": headers, "body": ""}
             if path == "/big":
                 return {"statusCode": 200, "body": "x" * (7 * 1024 * 1024)}
             if path == "/binary":

@@ -90,14 +90,18 @@ def run(*args):
 # --- build and errors ------------------------------------------------------------
 
 
-def test_build_prints_what_was_built(project):
+def test_build_prints_what_was_built(project, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     outcome = run("--cwd", str(project), "build")
     assert outcome.exit_code == 0, outcome.output
     zip_path = project / ".skylift" / "local" / "staging" / "app.zip"
     data = zip_path.read_bytes()
     with zipfile.ZipFile(zip_path) as archive:
         sizes = sorted(((i.file_size, i.filename) for i in archive.infolist() if not i.is_dir()), reverse=True)
-    lines = outcome.output.splitlines()
+    assert outcome.stderr == (f"warning: {project / 'app'} is not in a git work tree and SOURCE_DATE_EPOCH is not "
+                              "set: every file in the zip is dated 1980-01-01, so static files answer the same "
+                              "Last-Modified after a change; commit the app to git or set SOURCE_DATE_EPOCH\n")
+    lines = outcome.stdout.splitlines()
     assert lines[:5] == [
         f"path: {zip_path}",
         f"size: {len(data)} bytes ({sum(size for size, _ in sizes)} unzipped)",

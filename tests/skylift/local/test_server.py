@@ -1,5 +1,6 @@
 """The dev server in front of workers on the fake shim: HTTP in, event to the worker, result out."""
 
+import http.client
 import json
 import os
 import sys
@@ -71,6 +72,33 @@ def test_request_reaches_the_handler_as_an_http_api_event(serve):
 def test_binary_response_is_decoded(serve):
     base, _ = serve()
     assert fetch(base + "/binary")[2] == b"\x89PNG\r\n\x1a\n"
+
+
+def framing_of(base, method, target):
+    """Status, the answer's headers less date and request id, and its body, read off one connection."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=20)
+    try:
+        connection.request(method, target)
+        response = connection.getresponse()
+        headers = [(k.lower(), v) for k, v in response.getheaders() if k.lower() not in ("date", "apigw-requestid")]
+        return response.status, headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("method, target, expected", [
+    # No body by definition: nothing added, the app's Content-Length (if it gave one) untouched.
+    ("GET", "/status/204", (204, [("x-app", "yes")], b"")),
+    ("GET", "/status/304", (304, [("x-app", "yes")], b"")),
+    ("GET", "/status/304?length=17", (304, [("x-app", "yes"), ("content-length", "17")], b"")),
+    ("HEAD", "/status/200?length=1234", (200, [("x-app", "yes"), ("content-length", "1234")], b"")),
+    ("HEAD", "/status/200", (200, [("x-app", "yes")], b"")),
+    # With a body the gateway frames it: the app's figure gives way to the body's length.
+    ("GET", "/status/200?length=1234", (200, [("x-app", "yes"), ("content-length", "0")], b"")),
+])
+def test_bodiless_answers_keep_the_apps_framing(serve, method, target, expected):
+    base, _ = serve()
+    assert framing_of(base, method, target) == expected
 
 
 def test_timeout_is_a_504_and_the_next_request_works(serve):

@@ -14,7 +14,7 @@ partition = aws.get_partition()
 topic = aws.sns.Topic("files", tags={"greeting": config.require("greeting")})
 pulumi.export("partition", partition.partition)
 pulumi.export("account", aws.get_caller_identity().account_id)
-pulumi.export("topic", topic.id)
+pulumi.export("topic", topic.name)
 pulumi.export("token", config.require_secret("token"))
 pulumi.export("settings", config.require_object("settings"))
 """
