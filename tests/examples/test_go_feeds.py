@@ -13,9 +13,9 @@ import pytest
 REFRESH = {"skyliftSchedule": {"name": "refresh", "method": "POST", "path": "/tasks/refresh"}}
 TICKS_PER_SECOND = 10  # the goroutine's ticker fires every 100 ms
 
-# The staging stack's tests share one worker: two would compile the same Go standard library at once
-# (tests/examples/test_go_feeds_stacks.py).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("go-feeds-staging")]
+# The tests that compile Go for this machine (no cgo, -trimpath: the staging stack's build) share one
+# worker: two would compile the same standard library at once (tests/examples/test_go_feeds_stacks.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("go-host")]
 
 
 def feed_items(version: int) -> list[dict]:
