@@ -213,8 +213,8 @@ class IgnoreRules:
 
     ``_walk``, like git, asks about a folder before entering it and never enters an ignored one, so a
     file inside an ignored folder cannot be re-included. pathspec turns each pattern into a regular
-    expression; pathspec answers for whole paths without walking, so its expressions also match every
-    path below a matching folder. Cut at the end of the path, each answers for the path alone, as in git."""
+    expression made to answer for whole paths without walking: it also matches every path below a
+    matching folder. Cut at the end of the path, it answers for the path alone, as git's walk asks."""
 
     def __init__(self, lines):
         self._rules = [rule for rule in map(_ignore_rule, lines) if rule is not None]
@@ -246,5 +246,5 @@ def _ignore_rule(line: str):
         return None
     if pattern.include is None:
         return None
-    return re.compile(f"(?:{pattern.regex.pattern})\\Z"), pattern.include
+    return re.compile(f"(?:{pattern.regex.pattern})\\Z", pattern.regex.flags), pattern.include
 
