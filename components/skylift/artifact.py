@@ -19,6 +19,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pathspec
+import pathspec.patterns.gitignore
+
 import skylift_shim
 
 from .errors import ArtifactError
@@ -35,6 +38,7 @@ ALWAYS_SKIPPED = {".git", PYCACHE, IGNORE_FILE}
 BUILD_TIMEOUT_SECONDS = 900
 BUILD_OUTPUT_TAIL_LINES = 20
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
+_GITIGNORE_PATTERN = pathspec.util.lookup_pattern("gitignore")
 
 
 @dataclass(frozen=True)
@@ -284,88 +288,42 @@ def write_zip(path: Path, entries: list[tuple[str, Path]], times: EntryTimes = E
 
 
 class IgnoreRules:
-    """gitignore-style patterns: ``*``, ``?``, ``[..]``, ``**``, trailing ``/`` for folders,
-    a leading or inner ``/`` anchors to the source root, ``!`` re-includes; the last match wins.
-    As in git, a file inside an ignored folder cannot be re-included."""
+    """The patterns of a .skyliftignore, read as git reads a .gitignore: the last pattern matching a path wins.
+
+    ``_walk``, like git, asks about a folder before entering it and never enters an ignored one, so a
+    file inside an ignored folder cannot be re-included. pathspec turns each pattern into a regular
+    expression made to answer for whole paths without walking: it also matches every path below a
+    matching folder. Cut at the end of the path, it answers for the path alone, as git's walk asks."""
 
     def __init__(self, lines):
-        self.rules = [rule for rule in (_compile(line) for line in lines) if rule is not None]
+        self._rules = [rule for rule in map(_ignore_rule, lines) if rule is not None]
 
     @classmethod
     def from_file(cls, path: Path) -> "IgnoreRules":
         return cls(path.read_text(encoding="utf-8").splitlines() if path.is_file() else [])
 
     def ignored(self, relative_path: str, *, is_dir: bool) -> bool:
-        result = False
-        for regex, negated, dir_only in self.rules:
-            if dir_only and not is_dir:
-                continue
-            if regex.fullmatch(relative_path):
-                result = not negated
-        return result
+        # pathspec tells a folder by its trailing slash: only folders match a pattern ending in one.
+        path = relative_path + "/" if is_dir else relative_path
+        ignored = False
+        for regex, ignores in self._rules:
+            if regex.search(path):
+                ignored = ignores
+        return ignored
 
 
-def _compile(line: str):
-    pattern = line.rstrip("\n")
-    # Trailing spaces are ignored unless escaped with a backslash.
-    pattern = re.sub(r"(?<!\\)\s+$", "", pattern)
-    if not pattern or pattern.startswith("#"):
+def _ignore_rule(line: str):
+    """(regex, whether a match ignores) of one line; None for a comment, a blank or a line git ignores too."""
+    stripped = line.rstrip()
+    if stripped.lstrip("!") in ("", "/"):
         return None
-    negated = pattern.startswith("!")
-    if negated:
-        pattern = pattern[1:]
-    elif pattern.startswith(("\\#", "\\!")):
-        pattern = pattern[1:]
-    dir_only = pattern.endswith("/")
-    pattern = pattern.rstrip("/")
-    if not pattern:
+    # pathspec reads "a/**" as the prefix "a/", which is the folder a itself; git means everything inside a.
+    text = stripped + "/*" if stripped.endswith("/**") else line
+    try:
+        pattern = _GITIGNORE_PATTERN(text)
+    except pathspec.patterns.gitignore.GitIgnorePatternError:  # e.g. a trailing lone backslash: git never matches it
         return None
-    anchored = "/" in pattern
-    pattern = pattern.lstrip("/")
-    regex = _glob_to_regex(pattern)
-    if not anchored:
-        regex = "(?:.*/)?" + regex
-    return re.compile(regex, re.DOTALL), negated, dir_only
+    if pattern.include is None:
+        return None
+    return re.compile(f"(?:{pattern.regex.pattern})\\Z", pattern.regex.flags), pattern.include
 
-
-def _glob_to_regex(pattern: str) -> str:
-    parts = pattern.split("/")
-    out = []
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        if part == "**":
-            # a/**/b: zero or more folders between; a/**: everything inside; **/b: b at any depth.
-            out.append(".*" if last else "(?:.*/)?")
-            continue
-        out.append(_segment_to_regex(part) + ("" if last else "/"))
-    return "".join(out)
-
-
-def _segment_to_regex(segment: str) -> str:
-    regex, index = "", 0
-    while index < len(segment):
-        char = segment[index]
-        if char == "\\" and index + 1 < len(segment):
-            regex += re.escape(segment[index + 1])
-            index += 2
-            continue
-        if char == "*":
-            while index + 1 < len(segment) and segment[index + 1] == "*":
-                index += 1
-            regex += "[^/]*"
-        elif char == "?":
-            regex += "[^/]"
-        elif char == "[":
-            end = segment.find("]", index + 2)
-            if end == -1:
-                regex += re.escape(char)
-            else:
-                body = segment[index + 1:end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                regex += "[" + body.replace("\\", "\\\\") + "]"
-                index = end
-        else:
-            regex += re.escape(char)
-        index += 1
-    return regex

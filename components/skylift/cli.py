@@ -97,7 +97,7 @@ def invoke(ctx, stack, event_file, schedule_name, get_path, url):
 @click.pass_context
 def plan(ctx, stack, as_json, update):
     """What `pulumi up` would create, offline: the program run under mocks."""
-    from skylift.local import plan as planning
+    from skylift.plan import render as planning
 
     _load(ctx, stack)
     resources = planning.plan(ctx.obj["cwd"], stack)

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from skylift.cli import main
-from skylift.local import plan
-from skylift.local.preview import Registration, Secret
+from skylift.plan import render as plan
+from skylift.plan.preview import Registration, Secret
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 STACKS = sorted(path.name.split(".")[1] for path in REPO.glob("Pulumi.*.yaml"))
 
 
@@ -23,6 +23,7 @@ def test_the_repo_has_the_stacks_the_snapshots_cover():
     assert sorted(path.stem for path in (REPO / "tests" / "snapshots").glob("*.txt")) == STACKS
 
 
+@pytest.mark.xdist_group("repo")  # builds into the repository's own .skylift/, as test_program.py does
 @pytest.mark.parametrize("stack", STACKS)
 def test_plan_matches_the_committed_snapshot(stack):
     rendered = plan.render_text(plan.plan(REPO, stack))

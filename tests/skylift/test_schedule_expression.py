@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from skylift.schedule import Cron, Rate, ScheduleError, parse
+from skylift.schedule_expression import Cron, Rate, ScheduleError, parse
 
 UTC = timezone.utc
 

@@ -10,7 +10,7 @@ import pytest
 from skylift import args as app_args
 from skylift.settings import REQUIRED, SETTINGS, readme_table, readme_with_table
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SCHEMA_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object", list: "array"}
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from skylift.config import ConfigError
-from skylift.local.preview import Secret, preview
+from skylift.plan.preview import Secret, preview
 
 BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
 
@@ -169,14 +169,11 @@ def test_missing_command_fails_naming_the_key(make_project):
     assert registered == []
 
 
-def test_construct_from_another_language(make_project, repo):
+def test_construct_from_another_language(make_project):
     """As the component provider constructs it for a TypeScript/Go/YAML program: camelCase names, floats."""
     main = (
-        "import runpy\n"
-        "from pulumi.provider.experimental.component import ComponentProvider\n"
-        f"entry = runpy.run_path({str(repo / 'components' / '__main__.py')!r}, run_name='skylift_plugin')\n"
-        "provider = ComponentProvider(entry['COMPONENTS'], entry['PACKAGE_NAME'])\n"
-        "provider.construct('other', 'skylift:index:App', {\n"
+        "from pulumi_internals import component_provider\n"
+        "component_provider().construct('other', 'skylift:index:App', {\n"
         "    'command': './server.py', 'memory': 1024.0, 'logRetentionDays': 30.0, 'reservedConcurrency': 3.0,\n"
         "    'throttle': {'burstLimit': 5.0, 'rateLimit': 1.5}, 'tags': {'lang': 'ts'},\n"
         "    'schedules': [{'name': 'tick', 'schedule': 'rate(5 minutes)', 'path': '/tick', 'method': 'GET'}]}, None)\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from skylift import artifact
-from skylift.local.preview import preview
+from skylift.plan.preview import preview
 
 BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
 S3_TYPES = ("aws:s3/",)

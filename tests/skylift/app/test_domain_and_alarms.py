@@ -5,7 +5,7 @@ import json
 import pytest
 
 from skylift.config import ConfigError
-from skylift.local.preview import preview
+from skylift.plan.preview import preview
 
 BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
 ACCOUNT = "123456789012"

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from skylift.config import ConfigError
-from skylift.local.preview import preview
+from skylift.plan.preview import preview
 
 BASE = {"aws:region": "eu-west-1", "command": "./server.py"}
 ACCOUNT = "123456789012"

@@ -1,9 +1,9 @@
-"""skylift.local.preview on its own: config from the stack file, mock answers, secrets, failures."""
+"""skylift.plan.preview on its own: config from the stack file, mock answers, secrets, failures."""
 
 import pytest
 
 from skylift.config import ConfigError
-from skylift.local.preview import Registration, Secret, preview, stack_config
+from skylift.plan.preview import Registration, Secret, preview, stack_config
 
 MAIN = """
 import pulumi

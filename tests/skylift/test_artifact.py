@@ -3,12 +3,16 @@
 import hashlib
 import re
 import os
+import shutil
 import stat
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 import skylift_shim
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skylift import artifact
 from skylift.artifact import Artifact, ArtifactError, IgnoreRules, build, build_app, elf_architecture
@@ -199,21 +203,13 @@ def test_refuses_more_than_the_unzipped_limit(source, tmp_path, write_file, monk
     assert not (tmp_path / "out" / "web.zip").exists()
 
 
-def test_default_limit_is_lambdas_250_mb():
-    assert artifact.MAX_UNZIPPED_BYTES == 250 * 1024 * 1024
-
-
 def test_builds_a_zip_over_the_direct_upload_limit_for_s3(source, tmp_path, write_file, monkeypatch):
-    """The App sends such a zip through S3 (tests/component/test_artifact_bucket.py)."""
+    """The App sends such a zip through S3 (tests/skylift/app/test_artifact_bucket.py)."""
     write_file(source / "noise.bin", os.urandom(3 * 1024 * 1024))  # random bytes do not compress
     monkeypatch.setattr(artifact, "MAX_ZIPPED_BYTES", 2 * 1024 * 1024)
     built = build(source, command="./server", out_dir=tmp_path / "out")
     assert built.size > artifact.MAX_ZIPPED_BYTES
     assert [path.name for path in (tmp_path / "out").iterdir()] == [built.path.name]
-
-
-def test_default_zipped_limit_is_lambdas_50_mb_direct_upload():
-    assert artifact.MAX_ZIPPED_BYTES == 50 * 1024 * 1024
 
 
 def test_shim_pycache_and_bytecode_are_left_out(tmp_path, write_file, monkeypatch, source):
@@ -251,7 +247,7 @@ FILES = [
 ]
 
 
-@pytest.mark.parametrize("patterns,kept", [
+IGNORE_CASES = [
     ([], FILES),
     (["*.md"], [f for f in FILES if not f.endswith(".md")]),
     (["/README.md"], [f for f in FILES if f != "README.md"]),
@@ -273,13 +269,71 @@ FILES = [
     (["\\[x\\].txt"], [f for f in FILES if f != "[x].txt"]),
     (["# comment", "", "   "], FILES),
     (["*", "!server"], ["server"]),
-])
+    # Only the folder's contents are ignored, not the folder: its files can come back.
+    (["logs/*", "!logs/a.log"], FILES),
+    # An inner slash anchors the pattern to the root: deep/er/logs/b.log stays.
+    (["logs/*.log"], [f for f in FILES if f != "logs/a.log"]),
+    (["src/util"], [f for f in FILES if not f.startswith("src/util/")]),
+    (["**/build"], [f for f in FILES if f not in ("build/out.o", "tools/build/gen.py")]),
+    # Everything but Markdown, at any depth: folders must be re-included for their files to be seen.
+    (["*", "!*/", "!*.md"], ["README.md", "docs/guide.md", "docs/api/ref.md"]),
+    # A folder-only glob ignores docs/ and deep/; docs/api/ cannot come back from inside an ignored folder.
+    (["d*/", "!docs/api/"], [f for f in FILES if not f.startswith(("docs/", "deep/"))]),
+    (["*.LOG"], FILES),
+    (["notes.txt\\ "], FILES),
+]
+
+
+@pytest.mark.parametrize("patterns,kept", IGNORE_CASES)
 def test_ignore_rules(tmp_path, write_file, patterns, kept):
     for name in FILES:
         write_file(tmp_path / name, name)
     (tmp_path / ".skyliftignore").write_text("\n".join(patterns) + "\n")
     found = [name for name, _ in artifact._walk(tmp_path, IgnoreRules.from_file(tmp_path / ".skyliftignore"))]
     assert sorted(found) == sorted(kept)
+
+
+def git_kept(folder: Path, patterns: list[str]) -> list[str]:
+    """The files git would add from ``folder`` with ``patterns`` as its .gitignore: the reference."""
+    (folder / ".gitignore").write_text("\n".join(patterns + ["/.gitignore", "/.git/"]) + "\n")
+    # No user or system git configuration: only the .gitignore decides.
+    environment = {**os.environ, "HOME": str(folder), "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    if not (folder / ".git").exists():
+        subprocess.run(["git", "init", "-q"], cwd=folder, env=environment, check=True)
+    listed = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard"], cwd=folder,
+                            env=environment, check=True, capture_output=True, text=True).stdout
+    return sorted(name for name in listed.split("\0") if name)
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@needs_git
+@pytest.mark.parametrize("patterns,kept", IGNORE_CASES)
+def test_git_keeps_the_same_files_for_the_same_patterns(tmp_path, write_file, patterns, kept):
+    for name in FILES:
+        write_file(tmp_path / name, name)
+    assert git_kept(tmp_path, patterns) == sorted(kept)
+
+
+PATTERN_PARTS = ["*", "*/", "**", "**/", "/*", "?", "*.md", "*.log", "d*/", "[!d]*", "x*", "docs", "docs/", "/docs",
+                 "docs/*", "docs/**", "docs/api/", "docs/guide.md", "**/logs", "logs/", "logs/*", "build", "build/",
+                 "/build/", "src/", "src/**", "src/util", "src/**/*.go", "**/*.go", "a/**/d.txt", "*/**", "deep/",
+                 "/", "[", "notes.txt\\ "]
+
+
+@needs_git
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from(PATTERN_PARTS)), min_size=1, max_size=5))
+def test_any_ignore_file_keeps_what_git_keeps(tmp_path_factory, patterns):
+    folder = tmp_path_factory.getbasetemp() / "git-reference"
+    if not folder.exists():
+        for name in FILES:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(name)
+    lines = [("!" if negated else "") + part for negated, part in patterns]
+    found = [name for name, _ in artifact._walk(folder, IgnoreRules(lines)) if not name.startswith((".git", "."))]
+    assert sorted(found) == git_kept(folder, lines)
 
 
 def test_ignore_rules_directory_only_patterns():

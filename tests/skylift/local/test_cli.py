@@ -18,7 +18,7 @@ from skylift import artifact, config, errors
 from skylift.cli import main
 from skylift.local.server import RIE_INVOKE_PATH
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SKYLIFT = str(Path(sys.executable).with_name("skylift"))
 
 TICK_APP = textwrap.dedent('''
@@ -305,6 +305,7 @@ def test_sigterm_stops_it_too(project, run_dev, processes):
     assert [pid for pid in children if processes.alive(pid)] == []
 
 
+@pytest.mark.xdist_group("repo")  # builds into the repository's own .skylift/, as test_program.py does
 def test_example_app_answers_through_the_shim(run_dev):
     """The README's first command: the repo's own app, its staging stack, a curl-like request."""
     server = run_dev(REPO)

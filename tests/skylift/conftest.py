@@ -1,21 +1,19 @@
-"""Helpers for the component tests: throwaway Pulumi projects and the children an App registers.
+"""Helpers of the deployer package's tests: throwaway Pulumi projects, the children an App registers,
+app folders with scripts and hand-made ELF binaries.
 
-Every run goes through skylift.local.preview, which installs fresh Pulumi mocks
+Every run of a program goes through skylift.plan.preview, which installs fresh Pulumi mocks
 (and a fresh event loop) before the program's code runs.
 """
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def repo() -> Path:
-    return REPO
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +76,40 @@ def make_project(tmp_path, monkeypatch):
         return folder
 
     return make
+
+
+X86_64, ARM64, ARM32 = 0x3E, 0xB7, 0x28
+
+
+def elf_bytes(machine: int, *, big_endian: bool = False) -> bytes:
+    """The start of a 64-bit ELF executable: ident, e_type (EXEC), e_machine; padded like a real header."""
+    order = "big" if big_endian else "little"
+    ident = b"\x7fELF" + bytes([2, 2 if big_endian else 1, 1, 0]) + bytes(8)
+    return ident + (2).to_bytes(2, order) + machine.to_bytes(2, order) + bytes(44)
+
+
+def write(path: Path, content: bytes | str, *, executable: bool = False) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode()
+    path.write_bytes(content)
+    mode = path.stat().st_mode
+    os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH if executable else mode & ~0o111)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder with app/server.py, an executable script."""
+    write(tmp_path / "app" / "server.py", "#!/usr/bin/env python3\nprint('hi')\n", executable=True)
+    return tmp_path
+
+
+@pytest.fixture
+def make_elf():
+    return elf_bytes
+
+
+@pytest.fixture
+def write_file():
+    return write

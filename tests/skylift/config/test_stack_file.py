@@ -1,17 +1,15 @@
 """Stack files (Pulumi.yaml + Pulumi.<stack>.yaml) and config as a running Pulumi program sees it."""
 
-import asyncio
 import json
 from pathlib import Path
 
-import pulumi
 import pytest
 import yaml
-from pulumi.runtime import settings
+from pulumi_internals import mocked_runtime, set_program_config
 
 from skylift.config import ConfigError, EncryptedValue, StackConfig, from_pulumi, load_stack_file
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 HARDENING_KEYS = ("scheduleRetries, scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, "
                   "permissions, policyArns")
 
@@ -147,38 +145,16 @@ def test_committed_stacks_load_to_what_their_files_say(stack):
                                 "rate_limit": values["throttle"]["rateLimit"]}
 
 
-class NoCloud(pulumi.runtime.Mocks):
-    def new_resource(self, args):
-        return args.name + "_id", args.inputs
-
-    def call(self, args):
-        return {}
-
-
 @pytest.fixture
 def pulumi_program():
     """A fresh Pulumi runtime under mocks; yields a function that resolves an Output to (value, is_secret)."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    settings.reset_options(project="skylift", stack="production")
-    pulumi.runtime.set_mocks(NoCloud(), project="skylift", stack="production", preview=False)
-
-    def resolve(output):
-        return loop.run_until_complete(output.future()), loop.run_until_complete(output.is_secret())
-
-    yield resolve
-    # set_mocks queues the root stack's registration; let it finish before the loop goes.
-    pending = asyncio.all_tasks(loop)
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    pulumi.runtime.set_all_config({}, [])
-    settings.reset_options()
-    asyncio.set_event_loop(None)
-    loop.close()
+    with mocked_runtime("skylift", "production") as resolve:
+        yield resolve
 
 
 def test_from_pulumi_under_mocks_with_secret_environment(pulumi_program, stack_project):
     config = load_stack_file(stack_project, "production").pulumi_config()
-    pulumi.runtime.set_all_config(config, ["skylift:environment"])
+    set_program_config(config, ["skylift:environment"])
     args = from_pulumi(base_dir=stack_project)
     environment = {name: pulumi_program(value) for name, value in args.pop("environment").items()}
     assert environment == {"APP_STAGE": ("production", True), "API_TOKEN": ("v1:c2VjcmV0:AAAABBBB", True)}
@@ -198,13 +174,13 @@ def test_from_pulumi_under_mocks_with_secret_environment(pulumi_program, stack_p
 
 
 def test_from_pulumi_keeps_plain_environment_plain(pulumi_program, project):
-    pulumi.runtime.set_all_config({"skylift:command": "./server.py", "skylift:environment": '{"A_B": "1"}',
+    set_program_config({"skylift:command": "./server.py", "skylift:environment": '{"A_B": "1"}',
                                    "other:environment": "{}"}, [])
     assert from_pulumi(base_dir=project)["environment"] == {"A_B": "1"}
 
 
 def test_from_pulumi_reports_every_problem(pulumi_program, project):
-    pulumi.runtime.set_all_config({"skylift:memory": "64", "skylift:timeuot": "10"}, [])
+    set_program_config({"skylift:memory": "64", "skylift:timeuot": "10"}, [])
     with pytest.raises(ConfigError) as error:
         from_pulumi(base_dir=project)
     assert error.value.problems == [
@@ -218,7 +194,7 @@ def test_from_pulumi_reports_every_problem(pulumi_program, project):
 
 def test_from_pulumi_reads_the_engines_environment_variables(pulumi_program, project, monkeypatch):
     """A real `pulumi up` passes config to the program as PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS."""
-    pulumi.runtime.set_all_config({}, [])
+    set_program_config({}, [])
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"skylift:command": "./server.py", "skylift:memory": "2048",
                                                     "skylift:environment": '{"TOKEN": "s3cret"}'}))
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["skylift:environment"]))
@@ -230,5 +206,5 @@ def test_from_pulumi_reads_the_engines_environment_variables(pulumi_program, pro
 def test_from_pulumi_resolves_source_against_the_program_folder(pulumi_program, project, monkeypatch):
     """`pulumi up` runs the program in the project folder; under mocks without a root directory, cwd counts."""
     monkeypatch.chdir(project)
-    pulumi.runtime.set_all_config({"skylift:command": "./server.py"}, [])
+    set_program_config({"skylift:command": "./server.py"}, [])
     assert from_pulumi()["source"] == str(project / "app")

@@ -8,7 +8,7 @@ import pytest
 
 from skylift.local import httpapi
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).resolve().parents[2] / "events"
 NOW = 1783711145.766
 
 

@@ -13,6 +13,9 @@ from click.testing import CliRunner
 
 from skylift.cli import main
 
+# One worker, so one moto server (conftest.py) serves them all.
+pytestmark = pytest.mark.xdist_group("moto")
+
 GROUP = "/aws/lambda/shop-staging"
 ACCESS_GROUP = "/aws/apigateway/shop-staging"
 SHIM_LINE = json.dumps({"time": 1795948681.437, "level": "ERROR", "requestId": "8f3c-11",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pulumi
 
-from skylift.local import preview as previewing
+from skylift.plan import preview as previewing
 
 SECRET = "[secret]"
 

@@ -32,6 +32,19 @@ def test_runs_the_handler_from_the_task_root_cold_then_warm(make_worker, task_ro
     assert result(second)["pid"] == answer["pid"]
 
 
+def settled_states(session_id: int, *, within: float = 5.0) -> dict[int, str]:
+    """{pid: state} of the session once every process is stopped, or as it is after ``within`` seconds.
+
+    SIGSTOP takes effect when the kernel next runs the process: on a busy machine, a moment later."""
+    deadline = time.monotonic() + within
+    while True:
+        states = {pid: Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+                  for pid in session.session_pids(session_id)}
+        if set(states.values()) == {"T"} or time.monotonic() > deadline:
+            return states
+        time.sleep(0.01)
+
+
 def _ticks_across_a_pause(worker) -> int:
     before = result(worker.invoke({}))["ticks"]
     time.sleep(1.0)
@@ -41,8 +54,7 @@ def _ticks_across_a_pause(worker) -> int:
 def test_freeze_stops_background_work_between_invocations(make_worker):
     worker = make_worker(freeze=True)
     worker.invoke({})
-    states = {pid: Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] for pid in session.session_pids(worker.pid)}
-    assert set(states.values()) == {"T"}, states
+    assert set(settled_states(worker.pid).values()) == {"T"}, settled_states(worker.pid)
 
     # The fake's thread ticks every 20 ms: ~50 ticks a second when it runs.
     assert _ticks_across_a_pause(worker) < 10

@@ -5,9 +5,13 @@ import pty
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from skylift.cli import main
+
+# One worker, so one moto server (conftest.py) serves them all.
+pytestmark = pytest.mark.xdist_group("moto")
 
 FUNCTION = "shop-staging"
 """What project shop's stack staging deploys: the function the aws fixture creates."""
