@@ -134,10 +134,7 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
         bytecode = []  # they only spare cold starts some compiling: never at the price of a deploy
     entries = sorted(entries + bytecode)
     temporary = path.with_name(path.name + ".tmp")
-    try:
-        times = entry_times(source, [name for name, _ in entries])
-    except FileTimesError as error:
-        raise ArtifactError(str(error)) from None
+    times = EntryTimes() if _planning[-1] else _entry_times(source, entries)
     write_zip(temporary, entries, times)
     temporary.replace(path)
     data = path.read_bytes()
@@ -156,18 +153,22 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     )
 
 
-_bytecode_wanted = [True]
+_planning = [False]
 
 
 @contextlib.contextmanager
-def without_bytecode():
-    """Build zips without .pyc meanwhile: a plan (and its committed snapshot) then reads the same
-    whichever Python makes it, 3.13 in the deploy workflows or another on a laptop."""
-    _bytecode_wanted.append(False)
+def as_planned():
+    """Build zips as a plan shows them meanwhile: without .pyc and every entry dated zip's epoch.
+
+    A plan (and its committed snapshot) then reads the same whichever Python makes it (3.13 in the
+    deploy workflows, another on a laptop) and however much history the clone has (a shallow CI clone
+    would date every file by its one commit), and a snapshot refreshed before a commit still holds
+    after it. Its code hash still moves with every change of content."""
+    _planning.append(True)
     try:
         yield
     finally:
-        _bytecode_wanted.pop()
+        _planning.pop()
 
 
 def bytecode_entries(entries: list[tuple[str, Path]], runtime: str | None, cache_dir: Path) -> list[tuple[str, Path]]:
@@ -178,7 +179,7 @@ def bytecode_entries(entries: list[tuple[str, Path]], runtime: str | None, cache
     again at every cold start. Unchecked-hash .pyc are used without comparing the source's time or
     hash (the zip's contents never change once deployed) and hold no build time. Files that do not
     compile (not Python 3) get none."""
-    if not _bytecode_wanted[-1] or runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
+    if _planning[-1] or runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
         return []
     if cache_dir.exists():
         shutil.rmtree(cache_dir)
@@ -270,6 +271,13 @@ def _check_size(entries: list[tuple[str, Path]]) -> None:
         largest = ", ".join(f"{name} ({_mb(size)})" for size, name in sizes[:5])
         raise ArtifactError(f"the app is {_mb(total)} unzipped, above Lambda's {_mb(MAX_UNZIPPED_BYTES)} limit "
                             f"for unzipped code; largest files: {largest}; list what need not ship in {IGNORE_FILE}")
+
+
+def _entry_times(source: Path, entries) -> EntryTimes:
+    try:
+        return entry_times(source, [name for name, _ in entries])
+    except FileTimesError as error:
+        raise ArtifactError(str(error)) from None
 
 
 def _mb(size: int) -> str:

@@ -90,7 +90,7 @@ def test_no_bytecode_when_it_would_push_the_code_over_lambdas_unzipped_limit(sou
 
 
 def test_no_bytecode_while_a_plan_is_made(source, tmp_path):
-    with artifact.without_bytecode():
+    with artifact.as_planned():
         built = build(source, tmp_path / "plan")
     assert bytecode_names(built.path) == []
     assert build(source, tmp_path / "deploy").bytecode == HERE
