@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from skylift.local.preview import Secret, preview
+from skylift.plan.preview import Secret, preview
 
 REPO = Path(__file__).resolve().parents[1]
 # Nested objects that are maps in Terraform (not blocks, which a plan holds as one-element lists).

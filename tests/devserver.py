@@ -1,4 +1,4 @@
-"""`skylift dev` as a subprocess, for the end-to-end tests of tests/local and tests/examples.
+"""`skylift dev` as a subprocess, for the end-to-end tests of tests/skylift/local and tests/examples.
 
 Started on port 0 in a session of its own, so that everything it starts (workers in
 their own sessions aside, the apps they run) can be found and ended; ready when it

@@ -148,7 +148,8 @@ class App(pulumi.ComponentResource):
                  "domain_target_zone_id", "alarm_topic_arn", "stream_url")
         self.register_outputs({output: getattr(self, output) for output in names})
 
-    def _child(self, **extra) -> pulumi.ResourceOptions:
+    def _child_options(self, **extra) -> pulumi.ResourceOptions:
+        """ResourceOptions of a child: parented to this App (its providers and aliases follow), plus ``extra``."""
         return pulumi.ResourceOptions(parent=self, **extra)
 
     def _role(self) -> aws.iam.Role:
@@ -156,7 +157,7 @@ class App(pulumi.ComponentResource):
             f"{self._name}-role",
             assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
@@ -166,7 +167,7 @@ class App(pulumi.ComponentResource):
             retention_in_days=int(settings["log_retention_days"]),
             kms_key_id=settings.get("kms_key_arn"),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _role_policy(self, role, log_group, queue, settings) -> aws.iam.RolePolicy:
@@ -184,7 +185,7 @@ class App(pulumi.ComponentResource):
             role=role.id,
             policy=pulumi.Output.all(log_group.arn, queue and queue.arn, network_arn_prefix(settings.get("vpc")))
             .apply(document),
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
     def _warn_when_unlimited(self, settings) -> None:
@@ -229,7 +230,7 @@ class App(pulumi.ComponentResource):
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child(depends_on=[*depends_on, *uploads]),
+            opts=self._child_options(depends_on=[*depends_on, *uploads]),
         )
 
     def _http_api(self, alias: aws.lambda_.Alias, settings):
@@ -237,7 +238,7 @@ class App(pulumi.ComponentResource):
         # With a custom domain in use the default execute-api URL may be turned off.
         disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
         api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
-                                   tags=self._tags, opts=self._child())
+                                   tags=self._tags, opts=self._child_options())
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
@@ -247,7 +248,7 @@ class App(pulumi.ComponentResource):
             # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
             payload_format_version="2.0",
             timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         aws.apigatewayv2.Route(
             f"{name}-route",
@@ -255,7 +256,7 @@ class App(pulumi.ComponentResource):
             route_key="$default",
             target=integration.id.apply(lambda id_: f"integrations/{id_}"),
             **route_authorization(self, name, api, settings.get("authorizer")),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
         stage = aws.apigatewayv2.Stage(
@@ -269,7 +270,7 @@ class App(pulumi.ComponentResource):
             ),
             default_route_settings=_route_settings(settings.get("throttle")),
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
         # Any stage, any method, any path of this API, and of no other.
         self._invoke_permission(
@@ -286,7 +287,7 @@ class App(pulumi.ComponentResource):
             schedule_expression=schedule["schedule"],
             description=f"skylift {self._name}: {method} {schedule['path']} on {schedule['schedule']}",
             tags=self._tags,
-            opts=self._child(),
+            opts=self._child_options(),
         )
         request = schedule_input(schedule["name"], method, schedule["path"], schedule.get("body"))
         aws.cloudwatch.EventTarget(
@@ -294,7 +295,7 @@ class App(pulumi.ComponentResource):
             rule=rule.name,
             arn=alias.arn,
             input=json.dumps(request, sort_keys=True),
-            opts=self._child(),
+            opts=self._child_options(),
         )
         self._invoke_permission(f"{child}-permission", alias, "events.amazonaws.com", rule.arn)
         return rule
@@ -308,7 +309,7 @@ class App(pulumi.ComponentResource):
             qualifier=alias.name,
             principal=principal,
             source_arn=source_arn,
-            opts=self._child(),
+            opts=self._child_options(),
         )
 
 

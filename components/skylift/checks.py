@@ -10,9 +10,9 @@ import os
 import re
 from pathlib import Path
 
-from . import schedule as schedule_grammar
 from .artifact import command_executable, elf_architecture, executable_path
 from .errors import ScheduleError
+from .schedule_expression import parse as parse_schedule
 
 # Lambda caps the environment at 4 KB: every name and value, counted in bytes.
 ENVIRONMENT_LIMIT_BYTES = 4096
@@ -166,7 +166,7 @@ def schedule_name(checker, key, value):
 
 def schedule_expression(checker, key, value):
     try:
-        schedule_grammar.parse(value)
+        parse_schedule(value)
     except ScheduleError as error:
         checker.problem(f"{key} is not a valid schedule: {error}")
 

@@ -19,7 +19,7 @@ To add a key:
    the JSON: their ``kind`` is not decoded). ``shape`` completes "<key> must be <shape>, got ..."
    (generated if empty); ``unique=True`` on a list item's sub-key refuses two items sharing a value.
 3. Add the field to ``AppArgs`` (args.py; a TypedDict for sub-keys), run ``make readme`` and
-   refresh components/schema.json (tests/component/test_schema.py); the drift tests say what is off.
+   refresh components/schema.json (tests/skylift/app/test_schema.py); the drift tests say what is off.
 Then write the code that uses the value (app.py or a module under children/).
 """
 

@@ -3,6 +3,7 @@
 client sees the feed cache refreshed by a schedule, never by the frozen goroutine."""
 
 import json
+import os
 import subprocess
 import time
 from datetime import datetime
@@ -12,7 +13,9 @@ import pytest
 REFRESH = {"skyliftSchedule": {"name": "refresh", "method": "POST", "path": "/tasks/refresh"}}
 TICKS_PER_SECOND = 10  # the goroutine's ticker fires every 100 ms
 
-pytestmark = pytest.mark.slow
+# The tests that compile Go for this machine (no cgo, -trimpath: the staging stack's build) share one
+# worker: two would compile the same standard library at once (tests/examples/test_go_feeds_stacks.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("go-host")]
 
 
 def feed_items(version: int) -> list[dict]:
@@ -65,6 +68,8 @@ def test_the_goroutine_does_not_tick_while_frozen(go_feeds, dev_server):
 
 
 def test_the_go_unit_tests_pass(go_feeds):
-    result = subprocess.run(["go", "test", "-count=1", "./..."], cwd=go_feeds / "app", capture_output=True,
-                            text=True, timeout=300)
+    # Built as the staging stack builds the server (no cgo, -trimpath), the tests reuse the standard library
+    # its build compiled; with go's defaults they would compile it a second time.
+    result = subprocess.run(["go", "test", "-count=1", "-trimpath", "./..."], cwd=go_feeds / "app",
+                            env={**os.environ, "CGO_ENABLED": "0"}, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,6 @@
 """Run the policy pack's rules through pulumi_policy's own validation API, as the CLI's analyzer would.
 
-A Pulumi-mock preview of a stack (skylift.local.preview) becomes the PolicyResources the engine
+A Pulumi-mock preview of a stack (skylift.plan.preview) becomes the PolicyResources the engine
 hands a pack: inputs behind pulumi_policy's unknown-checking proxy, parents and dependencies
 linked by URN. Broken resources are built by hand with ``resource``.
 """
@@ -17,7 +17,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from skylift.local.preview import Secret, preview
+from skylift.plan.preview import Secret, preview
 
 REPO = Path(__file__).resolve().parents[2]
 

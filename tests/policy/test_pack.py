@@ -9,6 +9,9 @@ import pytest
 import yaml
 from policy_harness import POLICIES, REPO, stack_resources, violations
 
+# The committed stacks' previews build into the repository's own .skylift/: one worker, once (tests/skylift/app/test_program.py).
+pytestmark = pytest.mark.xdist_group("repo")
+
 
 def test_the_pack_starts_and_announces_its_port():
     # The CLI runs the pack's folder with python and reads the analyzer's port from its first line.

@@ -1,6 +1,7 @@
 """policy/scan.py's Terraform-plan export: the shape checkov's terraform_plan checks read (checkov itself
 is not installed here; the README names the scan's commands and results)."""
 
+import pytest
 import scan
 
 
@@ -19,6 +20,7 @@ def test_resource_types_and_attribute_names_become_terraform_ones():
     }
 
 
+@pytest.mark.xdist_group("repo")  # builds into the repository's own .skylift/, as test_program.py does
 def test_the_plan_holds_every_cloud_resource_of_the_stack():
     plan = scan.terraform_plan(scan.REPO, "production")
     resources = plan["planned_values"]["root_module"]["resources"]

@@ -42,12 +42,17 @@ def go_binary(tmp_path_factory) -> Path:
     if shutil.which("go") is None:
         pytest.skip("go is not installed (apt-get install golang-go; .ci/run does)")
     binary = tmp_path_factory.mktemp("go") / "fileserver"
-    subprocess.run(["go", "build", "-o", str(binary), "."], cwd=HERE / "fileserver", check=True,
+    # Built as the Go example's staging stack builds (no cgo, -trimpath), on the same worker (its xdist
+    # group), it reuses the standard library that build compiled.
+    subprocess.run(["go", "build", "-trimpath", "-o", str(binary), "."], cwd=HERE / "fileserver", check=True,
                    env={**os.environ, "CGO_ENABLED": "0"}, timeout=300)
     return binary
 
 
-@pytest.fixture(scope="module", params=SERVERS)
+# One worker per server, which starts once: the Go one with the other tests that compile Go for this machine.
+@pytest.fixture(scope="module", params=[
+    pytest.param(name, marks=pytest.mark.xdist_group("go-host" if name == "go-fileserver" else f"file-server-{name}"))
+    for name in SERVERS])
 def port(request, started, task_root):
     if request.param == "go-fileserver":
         command = f"{request.getfixturevalue('go_binary')} ."

@@ -20,7 +20,9 @@ SERVERS = {
 }
 
 
-@pytest.fixture(scope="module", params=SERVERS)
+# One worker per server, which starts once for all its cases.
+@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.xdist_group(f"framework-{name}"))
+                                        for name in SERVERS])
 def port(request, started):
     if request.param == "express" and not (APPS.parent / "node_modules" / "express").is_dir():
         if shutil.which("node") is None:

@@ -9,5 +9,6 @@
   schedules.py       the stack's schedules, firing on their own
   project.py         stack config -> built, unpacked artifact and the environment Lambda gives it
   dev.py, invoke.py  `skylift dev` and `skylift invoke`
-  preview.py         the program under Pulumi mocks; plan.py renders it for `skylift plan`
+
+The offline plan (the Pulumi program under mocks) is skylift.plan.
 """

@@ -1,7 +1,7 @@
 """What API Gateway's HTTP API does around a Lambda function, locally.
 
 A raw HTTP request becomes the payload format 2.0 event the real HTTP API
-sends (checked against captured events in tests/local), and the function's
+sends (checked against captured events in tests/events), and the function's
 v2 result becomes the HTTP response. Pure: no sockets, no processes.
 """
 
@@ -51,7 +51,7 @@ def _strict_unquote(text: str) -> str:
 def decode_path(raw_path: str) -> str:
     """The rawPath the HTTP API passes on for a request path as the client sent it.
 
-    Measured on the real service (fixtures/live-httpapi-path-decoding-table.json):
+    Measured on the real service (tests/events/live-httpapi-path-decoding-table.json):
     it decodes once, cuts at a decoded '?', then decodes again, and refuses a
     request whose second pass meets a stray '%': '/a%3Fb' -> '/a',
     '/a%253Fb' -> '/a?b', '/a%2525b' -> '/a%b', '/a%25b' -> rejected.
@@ -90,10 +90,30 @@ def request_event(
     their order and repeats.
     """
     now = time.time() if now is None else now
-    request_id = request_id or new_request_id()
     raw_path, _, raw_query = target.partition("?")
     path = decode_path(raw_path or "/")
+    joined, cookies = _joined_headers(headers, body, source_ip=source_ip, now=now)
 
+    event: dict = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": raw_query,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    event["headers"] = dict(sorted(joined.items()))
+    if raw_query:
+        event["queryStringParameters"] = _query_parameters(raw_query)
+    event["requestContext"] = _request_context(
+        method, path, joined, source_ip=source_ip, now=now, request_id=request_id or new_request_id()
+    )
+    event.update(_body_fields(joined.get("content-type"), body))
+    return event
+
+
+def _joined_headers(headers, body: bytes, *, source_ip: str, now: float) -> tuple[dict[str, str], list[str]]:
+    """(headers as the HTTP API passes them on, cookies): lower-case names, repeats comma-joined."""
     joined: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
@@ -109,22 +129,21 @@ def request_event(
     joined.setdefault("x-forwarded-for", source_ip)
     joined.setdefault("x-forwarded-port", host.rpartition(":")[2] if ":" in host else "80")
     joined.setdefault("x-forwarded-proto", "http")
+    return joined, cookies
 
-    event: dict = {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": raw_query,
-    }
-    if cookies:
-        event["cookies"] = cookies
-    event["headers"] = dict(sorted(joined.items()))
-    if raw_query:
-        params: dict[str, str] = {}
-        for key, value in parse_qsl(raw_query, keep_blank_values=True):
-            params[key] = f"{params[key]},{value}" if key in params else value
-        event["queryStringParameters"] = params
-    event["requestContext"] = {
+
+def _query_parameters(raw_query: str) -> dict[str, str]:
+    # A repeated parameter arrives once, its values comma-joined.
+    params: dict[str, str] = {}
+    for key, value in parse_qsl(raw_query, keep_blank_values=True):
+        params[key] = f"{params[key]},{value}" if key in params else value
+    return params
+
+
+def _request_context(method: str, path: str, joined: dict[str, str], *, source_ip: str, now: float,
+                     request_id: str) -> dict:
+    host = joined.get("host", "localhost")
+    return {
         "accountId": "anonymous",
         "apiId": "local",
         "domainName": host,
@@ -142,16 +161,14 @@ def request_event(
         "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
         "timeEpoch": int(now * 1000),
     }
-    if body:
-        if is_text(joined.get("content-type"), body):
-            event["body"] = body.decode("utf-8")
-            event["isBase64Encoded"] = False
-        else:
-            event["body"] = base64.b64encode(body).decode("ascii")
-            event["isBase64Encoded"] = True
-    else:
-        event["isBase64Encoded"] = False
-    return event
+
+
+def _body_fields(content_type: str | None, body: bytes) -> dict:
+    if not body:
+        return {"isBase64Encoded": False}
+    if is_text(content_type, body):
+        return {"body": body.decode("utf-8"), "isBase64Encoded": False}
+    return {"body": base64.b64encode(body).decode("ascii"), "isBase64Encoded": True}
 
 
 def new_request_id() -> str:

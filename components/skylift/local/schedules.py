@@ -4,7 +4,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Callable
 
-from skylift import schedule as schedule_grammar
+from skylift import schedule_expression
 
 
 def now_utc() -> datetime:
@@ -27,7 +27,7 @@ class Scheduler(threading.Thread):
     def run(self) -> None:
         if not self._entries:
             return
-        parsed = [schedule_grammar.parse(entry["schedule"]) for entry in self._entries]
+        parsed = [schedule_expression.parse(entry["schedule"]) for entry in self._entries]
         now = self._clock()
         due = [expression.next_after(now) for expression in parsed]
         while not self._stopped.is_set():
