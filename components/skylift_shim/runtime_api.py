@@ -1,12 +1,14 @@
 """A client of Lambda's Runtime API ($AWS_LAMBDA_RUNTIME_API): next event, response, errors, streams.
 
 Knows the Runtime API's paths and headers, nothing of events or of the app. One kept HTTP/1.1
-connection per client (each poller owns one), on a plain socket for the reasons relay.py gives.
+connection per client (each poller owns one), on a plain socket for the reasons relay.py gives
+(through sockets.py: the `socket` module would add milliseconds to the cold start).
 """
 
 import base64
 import json
-import socket
+
+from . import sockets
 
 PREFIX = "/2018-06-01/runtime"
 STREAM_TRAILERS = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body"
@@ -88,9 +90,9 @@ class RuntimeApi:
             reused = self.sock is not None
             try:
                 if not reused:
-                    self.sock = socket.create_connection(self.address)
-                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    self.reader = self.sock.makefile("rb")
+                    self.sock = sockets.connect(*self.address, timeout=None)  # /next blocks until an event
+                    self.sock.setsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY, 1)
+                    self.reader = sockets.reader(self.sock)
                 self.sock.sendall(data)
                 return
             except OSError as error:
