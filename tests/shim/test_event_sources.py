@@ -196,11 +196,12 @@ CASES = [
               b'sources":["arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule"],"detail":{}}',
       'headers': [('Host', 'localhost'),
                   ('Content-Type', 'application/json'),
+                  ('X-Skylift-Event', 'aws.events'),
                   ('X-Request-Id', 'req-1'),
                   ('Content-Length', '278')],
       'method': 'POST',
       'target': '/events'},
-     {'headers': {'content-length': '551', 'content-type': 'application/json'},
+     {'headers': {'content-length': '586', 'content-type': 'application/json'},
       'isBase64Encoded': False,
       'statusCode': 200}),
 ]

@@ -144,6 +144,24 @@ def test_schedule_input_shape():
 def test_direct_invoke_list_is_posted_as_json(echo_app):
     seen = seen_by_app(invoke([1, "two", {"three": 3}]))
     assert (seen["method"], seen["target"], seen["body"]) == ("POST", "/events", b'[1,"two",{"three":3}]')
+    assert ("X-Skylift-Event", "invoke") in seen["headers"]
+
+
+@pytest.mark.parametrize("event, origin", [
+    ({"Records": [{"eventSource": "aws:sqs", "body": "x"}]}, "aws:sqs"),
+    ({"Records": [{"EventSource": "aws:sns", "Sns": {}}]}, "aws:sns"),
+    ({"source": "my.orders", "detail-type": "Order placed", "detail": {}}, "my.orders"),
+    ({"anything": True}, "invoke"),
+])
+def test_the_app_learns_what_sent_an_event(echo_app, event, origin):
+    headers = seen_by_app(invoke(event))["headers"]
+    assert [value for name, value in headers if name == "X-Skylift-Event"] == [origin]
+
+
+def test_an_http_client_cannot_pass_off_a_request_as_an_event(echo_app):
+    spoofed = http_api_event(method="POST", raw_path="/events", headers={"x-skylift-event": "aws.events"})
+    headers = seen_by_app(invoke(spoofed))["headers"]
+    assert [name for name, _ in headers if name.lower().startswith("x-skylift")] == []
 
 
 def test_chunked_and_close_delimited_bodies_then_connection_still_usable(echo_app):
