@@ -119,10 +119,10 @@ def poll(settings: Settings, relay: Relay | None, api: RuntimeApi | None = None)
 
 
 def handle(api: RuntimeApi, relay: Relay | None, invocation, streaming: bool) -> float:
-    """Answer one invocation; returns its deadline (time.monotonic()) without the safety margin."""
+    """Answer one invocation; returns its deadline (time.monotonic(), the safety margin taken off): the
+    invocation lasts until the next /next, so work after the response must end before it too."""
     left = invocation.deadline_ms / 1000.0 - time.time() if invocation.deadline_ms else shim.DEFAULT_TIME_LEFT
-    hard_deadline = time.monotonic() + left
-    deadline = hard_deadline - shim.SAFETY_MARGIN
+    deadline = time.monotonic() + left - shim.SAFETY_MARGIN
     request_id = invocation.request_id
     if invocation.trace_id:
         os.environ[TRACE_ID] = invocation.trace_id
@@ -131,7 +131,7 @@ def handle(api: RuntimeApi, relay: Relay | None, invocation, streaming: bool) ->
             event = json.loads(invocation.event)
         except ValueError as error:
             api.fail(request_id, "Skylift.InvalidEvent", f"skylift: the event is not JSON: {error}")
-            return hard_deadline
+            return deadline
         if streaming and isinstance(event, dict) and function_url.matches(event):
             stream_answer(api, relay, event, request_id, deadline, invocation.trace_id)
         else:
@@ -145,7 +145,7 @@ def handle(api: RuntimeApi, relay: Relay | None, invocation, streaming: bool) ->
             api.fail(request_id, "Skylift.InternalError", f"skylift: internal error: {error!r}")
         except Exception:
             api.close()  # the stream was half-written: a fresh connection for the next event
-    return hard_deadline
+    return deadline
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from .child import Child, StartError, describe_exit
 from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
 from .events.common import route_key
-from .message import Request, Response, error_response
+from .message import Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.

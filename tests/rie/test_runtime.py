@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rie.conftest import COMMAND
-from rie.harness import RIE_MISSING, Emulator, can_mount_read_only, find_rie, function_environment, unpack
+from rie.harness import RIE_MISSING, Emulator, can_mount_read_only, find_rie, function_environment
 from skylift.local.invoke import invoke_locally
 
 pytestmark = pytest.mark.skipif(find_rie() is None, reason=RIE_MISSING)

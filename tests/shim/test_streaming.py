@@ -5,7 +5,6 @@ import json
 import sys
 
 import pytest
-from runtime_api_server import FakeRuntimeApi  # noqa: F401  (the loop fixture's server)
 from shim_support import APP_SERVER, http_api_event, load_event, start_loop
 
 COMMAND = f"{sys.executable} {APP_SERVER}"
