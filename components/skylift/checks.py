@@ -125,26 +125,26 @@ def timeout(low, high, http_api_limit):
 def at_least(low, unit):
     def check(checker, key, value):
         if not is_int(value) or value < low:
-            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {value!r}")
+            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {checker.show(key, value)}")
     return check
 
 
 def number_at_least(low, unit):
     def check(checker, key, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-            checker.problem(f"{key} must be a number of at least {low}{unit}, got {value!r}")
+            checker.problem(f"{key} must be a number of at least {low}{unit}, got {checker.show(key, value)}")
     return check
 
 
 def path(checker, key, value):
     if not isinstance(value, str) or not value.startswith("/"):
-        checker.problem(f"{key} must be a path starting with /, got {value!r}")
+        checker.problem(f"{key} must be a path starting with /, got {checker.show(key, value)}")
 
 
 def schedule_name(checker, key, value):
     if not isinstance(value, str) or not SCHEDULE_NAME.fullmatch(value) or len(value) > 64:
         checker.problem(f"{key} must be 1 to 64 letters, digits, '.', '-' or '_' "
-                        f"(it becomes part of the EventBridge rule name), got {value!r}")
+                        f"(it becomes part of the EventBridge rule name), got {checker.show(key, value)}")
 
 
 def schedule_expression(checker, key, value):
@@ -156,7 +156,7 @@ def schedule_expression(checker, key, value):
 
 def request_body(checker, key, value):
     if not isinstance(value, str):
-        checker.problem(f"{key} must be a string (the request body), got {value!r}")
+        checker.problem(f"{key} must be a string (the request body), got {checker.show(key, value)}")
 
 
 def environment(checker, key, value):
@@ -197,14 +197,14 @@ def _environment_size(checker, key, value):
 
 def tags(checker, key, value):
     if not isinstance(value, dict):
-        checker.problem(f"{key} must be a map of name: value strings, got {value!r}")
+        checker.problem(f"{key} must be a map of name: value strings, got {checker.show(key, value)}")
         return
     for name, item in value.items():
         if not isinstance(name, str) or not 1 <= len(name) <= 128 or name.lower().startswith("aws:"):
             checker.problem(f"{key}: {name!r} is not a valid tag name (1 to 128 characters, "
                             f"not starting with aws:, which AWS reserves)")
         if not isinstance(item, str) or len(item) > 256:
-            checker.problem(f"{key}.{name} must be a string of at most 256 characters, got {item!r}")
+            checker.problem(f"{key}.{name} must be a string of at most 256 characters, got {checker.show(key, item)}")
 
 
 def _is_output(value) -> bool:

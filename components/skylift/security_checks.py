@@ -22,7 +22,7 @@ IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
 def arn(pattern, what):
     def check(checker, key, value):
         if not isinstance(value, str) or not pattern.fullmatch(value):
-            checker.problem(f"{key} must be {what}, got {value!r}")
+            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
     return check
 
 
@@ -37,7 +37,7 @@ def ids(pattern, most, example):
     def check(checker, key, value):
         if not isinstance(value, list) or not 1 <= len(value) <= most or not all(
                 isinstance(item, str) and pattern.fullmatch(item) for item in value):
-            checker.problem(f"{key} must be a list of 1 to {most} ids like {example}, got {value!r}")
+            checker.problem(f"{key} must be a list of 1 to {most} ids like {example}, got {checker.show(key, value)}")
     return check
 
 
@@ -48,12 +48,12 @@ authorizer_type = one_of(AUTHORIZER_TYPES)
 
 def https_url(checker, key, value):
     if not isinstance(value, str) or not value.startswith("https://"):
-        checker.problem(f"{key} must be the https:// URL of the token issuer, got {value!r}")
+        checker.problem(f"{key} must be the https:// URL of the token issuer, got {checker.show(key, value)}")
 
 
 def audiences(checker, key, value):
     if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        checker.problem(f"{key} must be a non-empty list of the accepted token audiences, got {value!r}")
+        checker.problem(f"{key} must be a non-empty list of the accepted token audiences, got {checker.show(key, value)}")
 
 
 def authorizer(checker, key, value):
@@ -72,7 +72,7 @@ def authorizer(checker, key, value):
 
 def actions(checker, key, value):
     if not isinstance(value, list) or not value:
-        checker.problem(f"{key} must be a non-empty list of IAM actions like s3:GetObject, got {value!r}")
+        checker.problem(f"{key} must be a non-empty list of IAM actions like s3:GetObject, got {checker.show(key, value)}")
         return
     for action in value:
         if action == "*" or (isinstance(action, str) and action.endswith(":*")):
@@ -85,7 +85,7 @@ def actions(checker, key, value):
 
 def resources(checker, key, value):
     if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        checker.problem(f"{key} must be a non-empty list of ARNs, got {value!r}")
+        checker.problem(f"{key} must be a non-empty list of ARNs, got {checker.show(key, value)}")
     elif "*" in value:
         checker.problem(f"{key}: '*' grants the actions on every resource of the account; name the ARNs of the "
                         f"app's own resources (an action IAM authorizes only on '*' belongs in a policy of policyArns)")
@@ -94,19 +94,19 @@ def resources(checker, key, value):
 def conditions(checker, key, value):
     if not isinstance(value, dict) or not value or not all(isinstance(item, dict) for item in value.values()):
         checker.problem(f"{key} must be an IAM Condition block, operator: {{key: value}}, "
-                        f"e.g. {{StringEquals: {{'aws:ResourceTag/team': payments}}}}, got {value!r}")
+                        f"e.g. {{StringEquals: {{'aws:ResourceTag/team': payments}}}}, got {checker.show(key, value)}")
 
 
 def policy_arns(checker, key, value):
     if not isinstance(value, list):
-        checker.problem(f"{key} must be a list of IAM managed policy ARNs, got {value!r}")
+        checker.problem(f"{key} must be a list of IAM managed policy ARNs, got {checker.show(key, value)}")
         return
     names = {}
     for index, item in enumerate(value):
         match = POLICY_ARN.fullmatch(item) if isinstance(item, str) else None
         if match is None:
             checker.problem(f"{key}[{index}] must be an IAM managed policy ARN like "
-                            f"arn:aws:iam::123456789012:policy/app-data, got {item!r}")
+                            f"arn:aws:iam::123456789012:policy/app-data, got {checker.show(key, item)}")
         elif match.group(1) in names:
             checker.problem(f"{key}[{index}] names the policy {match.group(1)} again (also {key}[{names[match.group(1)]}])")
         else:
