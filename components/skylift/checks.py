@@ -1,5 +1,10 @@
 """The checks the settings table names: ``check(checker, key, value)``, one ``checker.problem`` per problem.
 
+Here: the builders every check module uses (``one_of``, ``int_range``, ``matching``, ``boolean_meaning``...)
+and the checks of the app's own keys (command, source, environment, tags, schedules, domain, alarms,
+artifact bucket); the hardening keys' checks (KMS, VPC, code signing, authorizer, IAM) are in
+``security_checks``, built from the same builders.
+
 ``key`` is the full key to name (``skylift:memory``, ``skylift:schedules[0].path``); ``value``
 is never None (a missing key is the table's business: required or skipped). ``checker``
 (skylift.validation.Checker) also gives ``show`` (a value, or "a secret value"), ``key(field)``,
@@ -25,6 +30,7 @@ RESERVED_PREFIXES = ("AWS_", "SKYLIFT_")
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 # EventBridge rule names: the schedule name becomes part of one.
 SCHEDULE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# The instruction sets Lambda runs; a script or a system command gets the first.
 LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
 
 
@@ -224,17 +230,18 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
-def boolean(checker, key, value):
-    if not isinstance(value, bool):
-        checker.problem(f"{key} must be true or false, got {checker.show(key, value)}")
+def boolean_meaning(meaning: str = ""):
+    """A check that the value is true or false; a ``meaning`` says what true does:
+    "<key> must be true or false (<meaning>)"."""
+    said = f" ({meaning})" if meaning else ""
 
-
-def boolean_meaning(meaning: str):
-    """``boolean``, its message saying what true does: "<key> must be true or false (<meaning>)"."""
     def check(checker, key, value):
         if not isinstance(value, bool):
-            checker.problem(f"{key} must be true or false ({meaning}), got {checker.show(key, value)}")
+            checker.problem(f"{key} must be true or false{said}, got {checker.show(key, value)}")
     return check
+
+
+boolean = boolean_meaning()
 
 
 def matching(pattern: re.Pattern, what: str):

@@ -1,9 +1,10 @@
 """The checks of the hardening settings (KMS, VPC, code signing, authorizer, the app's IAM
-permissions), as the settings table names them: ``check(checker, key, value)``."""
+permissions), as the settings table names them: ``check(checker, key, value)``, built with
+``checks``' builders where one fits."""
 
 import re
 
-from .checks import one_of
+from .checks import matching, one_of
 
 AUTHORIZER_TYPES = ("jwt", "iam")
 AUTHORIZER_KEYS = {"jwt": ("type", "issuer", "audiences"), "iam": ("type",)}
@@ -19,18 +20,11 @@ SECURITY_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}")
 IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
 
 
-def arn(pattern, what):
-    def check(checker, key, value):
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
-    return check
-
-
-kms_key_arn = arn(KMS_KEY_ARN, "the ARN of a symmetric customer-managed KMS key, "
-                               "arn:aws:kms:<region>:<account>:key/<id>")
-code_signing_config_arn = arn(CODE_SIGNING_CONFIG_ARN, "the ARN of a Lambda code signing config, "
-                                                       "arn:aws:lambda:<region>:<account>:code-signing-config:"
-                                                       "csc-<17 characters>")
+kms_key_arn = matching(KMS_KEY_ARN, "the ARN of a symmetric customer-managed KMS key, "
+                                    "arn:aws:kms:<region>:<account>:key/<id>")
+code_signing_config_arn = matching(CODE_SIGNING_CONFIG_ARN, "the ARN of a Lambda code signing config, "
+                                                            "arn:aws:lambda:<region>:<account>:code-signing-config:"
+                                                            "csc-<17 characters>")
 
 
 def ids(pattern, most, example):
