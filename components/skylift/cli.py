@@ -185,18 +185,20 @@ def versions(ctx, stack):
 @click.pass_context
 def rollback(ctx, stack, to_version, yes):
     """Point the `live` alias at an earlier version: all traffic moves at once, nothing is deployed."""
-    from skylift.operations import versions as published_versions
+    from skylift.naming import LIVE_ALIAS
+    from skylift.operations import OperationError, versions as published_versions
 
     target = _target(ctx, stack)
     change = published_versions.choose(target, to_version)
-    question = (f"Point {target.function_name}:live (stack {stack}) from version {change.from_version} "
+    question = (f"Point {target.function_name}:{LIVE_ALIAS} (stack {stack}) from version {change.from_version} "
                 f"to version {change.to_version}?")
     if not yes:
         if not sys.stdin.isatty():
-            raise SkyliftError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
+            raise OperationError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
         click.confirm(question, abort=True)
     published_versions.apply(target, change)
-    click.echo(f"{target.function_name}:live now points at version {change.to_version} (was {change.from_version}).")
+    click.echo(f"{target.function_name}:{LIVE_ALIAS} now points at version {change.to_version} "
+               f"(was {change.from_version}).")
     click.echo(f"This lasts until the next `pulumi up -s {stack}` that publishes a version (or any "
-               f"`pulumi up --refresh`), which points live at the newest code again: to stay back, "
+               f"`pulumi up --refresh`), which points {LIVE_ALIAS} at the newest code again: to stay back, "
                f"revert the change and deploy.")
