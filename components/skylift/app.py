@@ -20,17 +20,18 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
-from .args import AppArgs, ScheduleArgs
+from .args import AppArgs
+from .children import child_options
 from .children.alarms import alarms
 from .children.artifact_bucket import function_code
 from .children.authorizer import route_authorization
 from .children.dead_letter import dead_letter_queue, schedule_invoke_config
 from .children.domain import custom_domain
-from .children.live_alias import live_alias
+from .children.live_alias import invoke_permission, live_alias
 from .children.role_access import attach_policies, network_arn_prefix
+from .children.schedules import schedule
 from .loading import checked
 from .naming import access_log_group_name, function_name, log_group_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
@@ -106,11 +107,12 @@ class App(pulumi.ComponentResource):
         function = self._function(settings, zip_, role, queue, [log_group, policy])
         alias = live_alias(self, name, function)
         api, stage = self._http_api(alias, settings)
-        rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
+        rules = [schedule(self, name, entry, alias, self._tags) for entry in settings.get("schedules") or ()]
         if queue is not None:
             # Schedules invoke the alias, so its own asynchronous-invoke settings are the ones that apply.
             schedule_invoke_config(self, name, function, settings, qualifier=alias.name)
-        domain = settings.get("domain") and custom_domain(self, name, settings["domain"], api, stage, self._tags)
+        domain = None if settings.get("domain") is None else custom_domain(
+            self, name, settings["domain"], api, stage, self._tags)
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
             api=api, stage=stage, schedules=bool(rules), dead_letter_queue=queue, tags=self._tags)
@@ -142,16 +144,12 @@ class App(pulumi.ComponentResource):
                  "domain_target_zone_id", "alarm_topic_arn")
         self.register_outputs({output: getattr(self, output) for output in names})
 
-    def _child_options(self, **extra) -> pulumi.ResourceOptions:
-        """ResourceOptions of a child: parented to this App (its providers and aliases follow), plus ``extra``."""
-        return pulumi.ResourceOptions(parent=self, **extra)
-
     def _role(self) -> aws.iam.Role:
         return aws.iam.Role(
             f"{self._name}-role",
             assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
             tags=self._tags,
-            opts=self._child_options(),
+            opts=child_options(self),
         )
 
     def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
@@ -161,7 +159,7 @@ class App(pulumi.ComponentResource):
             retention_in_days=int(settings["log_retention_days"]),
             kms_key_id=settings.get("kms_key_arn"),
             tags=self._tags,
-            opts=self._child_options(),
+            opts=child_options(self),
         )
 
     def _role_policy(self, role, log_group, queue, settings) -> aws.iam.RolePolicy:
@@ -179,7 +177,7 @@ class App(pulumi.ComponentResource):
             role=role.id,
             policy=pulumi.Output.all(log_group.arn, queue and queue.arn, network_arn_prefix(settings.get("vpc")))
             .apply(document),
-            opts=self._child_options(),
+            opts=child_options(self),
         )
 
     def _warn_when_unlimited(self, settings) -> None:
@@ -224,7 +222,7 @@ class App(pulumi.ComponentResource):
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child_options(depends_on=[*depends_on, *uploads]),
+            opts=child_options(self, depends_on=[*depends_on, *uploads]),
         )
 
     def _http_api(self, alias: aws.lambda_.Alias, settings):
@@ -232,7 +230,7 @@ class App(pulumi.ComponentResource):
         # With a custom domain in use the default execute-api URL may be turned off.
         disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
         api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
-                                   tags=self._tags, opts=self._child_options())
+                                   tags=self._tags, opts=child_options(self))
         integration = aws.apigatewayv2.Integration(
             f"{name}-integration",
             api_id=api.id,
@@ -242,7 +240,7 @@ class App(pulumi.ComponentResource):
             # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
             payload_format_version="2.0",
             timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
-            opts=self._child_options(),
+            opts=child_options(self),
         )
         aws.apigatewayv2.Route(
             f"{name}-route",
@@ -250,7 +248,7 @@ class App(pulumi.ComponentResource):
             route_key="$default",
             target=integration.id.apply(lambda id_: f"integrations/{id_}"),
             **route_authorization(self, name, api, settings.get("authorizer")),
-            opts=self._child_options(),
+            opts=child_options(self),
         )
         access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
         stage = aws.apigatewayv2.Stage(
@@ -264,47 +262,12 @@ class App(pulumi.ComponentResource):
             ),
             default_route_settings=_route_settings(settings.get("throttle")),
             tags=self._tags,
-            opts=self._child_options(),
+            opts=child_options(self),
         )
         # Any stage, any method, any path of this API, and of no other.
-        self._invoke_permission(
-            f"{name}-api-permission", alias, "apigateway.amazonaws.com",
-            api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
-        )
+        invoke_permission(self, f"{name}-api-permission", alias, "apigateway.amazonaws.com",
+                          api.execution_arn.apply(lambda arn: f"{arn}/*/*"))
         return api, stage
-
-    def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
-        child = f"{self._name}-schedule-{schedule['name']}"
-        method = schedule["method"]  # filled in by checked()
-        rule = aws.cloudwatch.EventRule(
-            child,
-            schedule_expression=schedule["schedule"],
-            description=f"skylift {self._name}: {method} {schedule['path']} on {schedule['schedule']}",
-            tags=self._tags,
-            opts=self._child_options(),
-        )
-        request = schedule_input(schedule["name"], method, schedule["path"], schedule.get("body"))
-        aws.cloudwatch.EventTarget(
-            f"{child}-target",
-            rule=rule.name,
-            arn=alias.arn,
-            input=json.dumps(request, sort_keys=True),
-            opts=self._child_options(),
-        )
-        self._invoke_permission(f"{child}-permission", alias, "events.amazonaws.com", rule.arn)
-        return rule
-
-    def _invoke_permission(self, child: str, alias: aws.lambda_.Alias, principal: str, source_arn):
-        return aws.lambda_.Permission(
-            child,
-            action="lambda:InvokeFunction",
-            function=alias.function_name,
-            # Callers may invoke the alias only, not $LATEST or a version by number.
-            qualifier=alias.name,
-            principal=principal,
-            source_arn=source_arn,
-            opts=self._child_options(),
-        )
 
 
 def _none() -> pulumi.Output:

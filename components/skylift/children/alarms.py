@@ -13,6 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
 from .. import policies
 
 PERIOD_SECONDS = 300
@@ -39,7 +40,7 @@ def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, funct
     topic_arn = pulumi.Output.from_input(settings.get("topic_arn") or _topic(parent, name, function_name, tags).arn)
     if settings.get("email"):
         aws.sns.TopicSubscription(f"{name}-alarms-email", topic=topic_arn, protocol="email",
-                                  endpoint=settings["email"], opts=pulumi.ResourceOptions(parent=parent))
+                                  endpoint=settings["email"], opts=child_options(parent))
     function_metric = {"namespace": "AWS/Lambda", "dimensions": {"FunctionName": function_name}}
     made = [
         _alarm(parent, name, function_name, "errors", topic_arn, tags, metric_name="Errors", statistic="Sum",
@@ -80,10 +81,10 @@ def _topic(parent, name: str, function_name: str, tags) -> aws.sns.Topic:
         enable_key_rotation=True,
         policy=policy,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     return aws.sns.Topic(f"{name}-alarms", kms_master_key_id=key.arn, tags=tags,
-                         opts=pulumi.ResourceOptions(parent=parent))
+                         opts=child_options(parent))
 
 
 def _alarm(parent, name: str, function_name: str, what: str, topic_arn, tags, *, metric_name: str, namespace: str,
@@ -107,5 +108,5 @@ def _alarm(parent, name: str, function_name: str, what: str, topic_arn, tags, *,
         alarm_actions=[topic_arn],
         ok_actions=[topic_arn],
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )

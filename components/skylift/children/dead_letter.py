@@ -9,6 +9,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
 from ..settings import SCHEDULE_RETRIES_DEFAULT
 
 # SQS keeps a message at most 14 days: the longest time to notice and replay a failed run.
@@ -22,7 +23,7 @@ def dead_letter_queue(parent: pulumi.ComponentResource, name: str, tags) -> aws.
         # Encrypted at rest with an SQS-owned key: the role needs no KMS grant to send.
         sqs_managed_sse_enabled=True,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
 
 
@@ -38,5 +39,5 @@ def schedule_invoke_config(parent: pulumi.ComponentResource, name: str, function
         qualifier=qualifier,
         maximum_retry_attempts=SCHEDULE_RETRIES_DEFAULT if retries is None else int(retries),
         maximum_event_age_in_seconds=None if age is None else int(age),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )

@@ -6,6 +6,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
 from ..security_checks import policy_name
 
 
@@ -28,7 +29,7 @@ def attach_policies(parent: pulumi.ComponentResource, name: str, role: aws.iam.R
             f"{name}-policy-{policy_name(arn)}",
             role=role.name,
             policy_arn=arn,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=child_options(parent),
         )
         for arn in policy_arns or ()
     ]
