@@ -33,10 +33,8 @@ from .children.live_alias import invoke_permission, live_alias
 from .children.role_access import attach_policies, network_arn_prefix
 from .children.schedules import schedule
 from .loading import checked
-from .naming import access_log_group_name, function_name, log_group_name
+from .naming import HANDLER, access_log_group_name, function_name, log_group_name
 from .settings import HTTP_API_TIMEOUT_SECONDS
-
-HANDLER = "skylift_shim.handler"
 
 MAX_INTEGRATION_TIMEOUT_MS = HTTP_API_TIMEOUT_SECONDS * 1000
 
