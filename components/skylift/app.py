@@ -113,7 +113,7 @@ class App(pulumi.ComponentResource):
             self, name, settings["domain"], api, stage, self._tags)
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
-            api=api, stage=stage, schedules=bool(rules), dead_letter_queue=queue, tags=self._tags)
+            api=api, stage=stage, dead_letter_queue=queue, tags=self._tags)
         self._warn_when_unlimited(settings)
 
         self.role, self.function, self.alias, self.log_group = role, function, alias, log_group

@@ -35,8 +35,9 @@ class Alarms:
 
 
 def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, function_name: str, timeout_s: int,
-           api, stage, schedules: bool, dead_letter_queue=None, tags=None) -> Alarms:
-    """The topic (made or given), its email subscription, and one alarm per THRESHOLDS entry that applies."""
+           api, stage, dead_letter_queue=None, tags=None) -> Alarms:
+    """The topic (made or given), its email subscription, and one alarm per THRESHOLDS entry that applies;
+    ``dead_letter_queue`` is the schedules' (an app without schedules has none)."""
     topic_arn = pulumi.Output.from_input(settings.get("topic_arn") or _topic(parent, name, function_name, tags).arn)
     if settings.get("email"):
         aws.sns.TopicSubscription(f"{name}-alarms-email", topic=topic_arn, protocol="email",
@@ -52,12 +53,11 @@ def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, funct
         _alarm(parent, name, function_name, "5xx", topic_arn, tags, metric_name="5xx", statistic="Sum", threshold=0,
                namespace="AWS/ApiGateway", dimensions={"ApiId": api.id, "Stage": stage.name}),
     ]
-    if schedules:
+    if dead_letter_queue is not None:
         # Schedules invoke asynchronously: after the retries Lambda drops an event it cannot hand to the
         # dead-letter queue, and only this metric says so.
         made.append(_alarm(parent, name, function_name, "dropped-events", topic_arn, tags,
                            metric_name="AsyncEventsDropped", statistic="Sum", threshold=0, **function_metric))
-    if dead_letter_queue is not None:
         made.append(queue_alarm(parent, name, function_name, dead_letter_queue, topic_arn, tags))
     return Alarms(topic_arn, [alarm.name for alarm in made])
 
