@@ -29,8 +29,9 @@ from skylift.config import as_pulumi_string, read_stack_file
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-SECRET_PLACEHOLDER = "[secret]"
-"""What a ``secure:`` stack value reads as: the ciphertext needs the stack's key."""
+SECRET = "[secret]"
+"""How a secret reads in a plan: a ``secure:`` stack value (its ciphertext needs the stack's key)
+and any value the program marked secret."""
 
 _STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -42,7 +43,7 @@ class Secret:
     value: Any
 
     def __repr__(self) -> str:
-        return "Secret([secret])"
+        return f"Secret({SECRET})"
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], li
     Values are strings (objects as JSON, as ``pulumi.Config.get_object`` expects); a key holding
     any ``secure:`` value is a secret key, with the value replaced by a placeholder.
     """
-    project, _, values, secret_keys = read_stack_file(project_dir, stack, secure=lambda _: SECRET_PLACEHOLDER)
+    project, _, values, secret_keys = read_stack_file(project_dir, stack, secure=lambda _: SECRET)
     return project, {key: as_pulumi_string(value) for key, value in values.items()}, sorted(secret_keys)
 
 
