@@ -244,6 +244,19 @@ def boolean_meaning(meaning: str = ""):
 boolean = boolean_meaning()
 
 
+def is_string_list(value) -> bool:
+    """A non-empty list of non-empty strings."""
+    return isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
+
+
+def string_list(what: str):
+    """A check that the value ``is_string_list``; ``what`` completes "<key> must be a non-empty list of <what>"."""
+    def check(checker, key, value):
+        if not is_string_list(value):
+            checker.problem(f"{key} must be a non-empty list of {what}, got {checker.show(key, value)}")
+    return check
+
+
 def matching(pattern: re.Pattern, what: str):
     """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
     def check(checker, key, value):

@@ -4,7 +4,7 @@ permissions), as the settings table names them: ``check(checker, key, value)``, 
 
 import re
 
-from .checks import matching, one_of
+from .checks import is_string_list, matching, one_of, string_list
 
 AUTHORIZER_TYPES = ("jwt", "iam")
 AUTHORIZER_KEYS = {"jwt": ("type", "issuer", "audiences"), "iam": ("type",)}
@@ -45,9 +45,7 @@ def https_url(checker, key, value):
         checker.problem(f"{key} must be the https:// URL of the token issuer, got {checker.show(key, value)}")
 
 
-def audiences(checker, key, value):
-    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        checker.problem(f"{key} must be a non-empty list of the accepted token audiences, got {checker.show(key, value)}")
+audiences = string_list("the accepted token audiences")
 
 
 def authorizer(checker, key, value):
@@ -78,7 +76,7 @@ def actions(checker, key, value):
 
 
 def resources(checker, key, value):
-    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
+    if not is_string_list(value):
         checker.problem(f"{key} must be a non-empty list of ARNs, got {checker.show(key, value)}")
     elif "*" in value:
         checker.problem(f"{key}: '*' grants the actions on every resource of the account; name the ARNs of the "
