@@ -26,34 +26,15 @@ from .args import AppArgs
 from .children import child_options
 from .children.alarms import alarms
 from .children.artifact_bucket import function_code
-from .children.authorizer import route_authorization
 from .children.dead_letter import dead_letter_queue, schedule_invoke_config
 from .children.domain import custom_domain
-from .children.live_alias import invoke_permission, live_alias
+from .children.http_api import http_api
+from .children.live_alias import live_alias
+from .children.log_group import retained_log_group
 from .children.role_access import attach_policies, network_arn_prefix
 from .children.schedules import schedule
 from .loading import checked
-from .naming import HANDLER, access_log_group_name, function_name, log_group_name
-from .settings import HTTP_API_TIMEOUT_SECONDS
-
-MAX_INTEGRATION_TIMEOUT_MS = HTTP_API_TIMEOUT_SECONDS * 1000
-
-ACCESS_LOG_FORMAT = json.dumps(
-    {
-        "requestId": "$context.requestId",
-        "ip": "$context.identity.sourceIp",
-        "requestTime": "$context.requestTime",
-        "httpMethod": "$context.httpMethod",
-        "path": "$context.path",
-        "routeKey": "$context.routeKey",
-        "status": "$context.status",
-        "protocol": "$context.protocol",
-        "responseLength": "$context.responseLength",
-        "integrationLatency": "$context.integrationLatency",
-        "integrationError": "$context.integrationErrorMessage",
-    },
-    sort_keys=True,
-)
+from .naming import HANDLER, function_name, log_group_name
 
 
 class App(pulumi.ComponentResource):
@@ -98,13 +79,13 @@ class App(pulumi.ComponentResource):
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
-        log_group = self._log_group("logs", log_group_name(self._function_name), settings)
+        log_group = retained_log_group(self, f"{name}-logs", log_group_name(self._function_name), settings, self._tags)
         queue = dead_letter_queue(self, name, self._tags) if settings.get("schedules") else None
         policy = self._role_policy(role, log_group, queue, settings)
         attach_policies(self, name, role, settings.get("policy_arns"))
         function = self._function(settings, zip_, role, queue, [log_group, policy])
         alias = live_alias(self, name, function)
-        api, stage = self._http_api(alias, settings)
+        api, stage = http_api(self, name, self._function_name, alias, settings, self._tags)
         rules = [schedule(self, name, entry, alias, self._tags) for entry in settings.get("schedules") or ()]
         if queue is not None:
             # Schedules invoke the alias, so its own asynchronous-invoke settings are the ones that apply.
@@ -146,16 +127,6 @@ class App(pulumi.ComponentResource):
         return aws.iam.Role(
             f"{self._name}-role",
             assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
-            tags=self._tags,
-            opts=child_options(self),
-        )
-
-    def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
-        return aws.cloudwatch.LogGroup(
-            f"{self._name}-{suffix}",
-            name=log_group_name,
-            retention_in_days=int(settings["log_retention_days"]),
-            kms_key_id=settings.get("kms_key_arn"),
             tags=self._tags,
             opts=child_options(self),
         )
@@ -223,59 +194,8 @@ class App(pulumi.ComponentResource):
             opts=child_options(self, depends_on=[*depends_on, *uploads]),
         )
 
-    def _http_api(self, alias: aws.lambda_.Alias, settings):
-        name = self._name
-        # With a custom domain in use the default execute-api URL may be turned off.
-        disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
-        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
-                                   tags=self._tags, opts=child_options(self))
-        integration = aws.apigatewayv2.Integration(
-            f"{name}-integration",
-            api_id=api.id,
-            integration_type="AWS_PROXY",
-            integration_uri=alias.invoke_arn,
-            integration_method="POST",
-            # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
-            payload_format_version="2.0",
-            timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
-            opts=child_options(self),
-        )
-        aws.apigatewayv2.Route(
-            f"{name}-route",
-            api_id=api.id,
-            route_key="$default",
-            target=integration.id.apply(lambda id_: f"integrations/{id_}"),
-            **route_authorization(self, name, api, settings.get("authorizer")),
-            opts=child_options(self),
-        )
-        access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
-        stage = aws.apigatewayv2.Stage(
-            f"{name}-stage",
-            api_id=api.id,
-            name="$default",
-            auto_deploy=True,
-            access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(
-                destination_arn=access_logs.arn,
-                format=ACCESS_LOG_FORMAT,
-            ),
-            default_route_settings=_route_settings(settings.get("throttle")),
-            tags=self._tags,
-            opts=child_options(self),
-        )
-        # Any stage, any method, any path of this API, and of no other.
-        invoke_permission(self, f"{name}-api-permission", alias, "apigateway.amazonaws.com",
-                          api.execution_arn.apply(lambda arn: f"{arn}/*/*"))
-        return api, stage
-
-
 def _none() -> pulumi.Output:
     return pulumi.Output.from_input(None)
-
-
-def _integration_timeout_ms(function_timeout_s: int) -> int:
-    # A second more than the function, so Lambda's own timeout error comes
-    # back rather than the gateway's 503; never above the HTTP API's limit.
-    return min(MAX_INTEGRATION_TIMEOUT_MS, (function_timeout_s + 1) * 1000)
 
 
 def _vpc_config(vpc) -> Optional[aws.lambda_.FunctionVpcConfigArgs]:
@@ -283,13 +203,3 @@ def _vpc_config(vpc) -> Optional[aws.lambda_.FunctionVpcConfigArgs]:
         return None
     return aws.lambda_.FunctionVpcConfigArgs(subnet_ids=list(vpc["subnet_ids"]),
                                              security_group_ids=list(vpc["security_group_ids"]))
-
-
-def _route_settings(throttle) -> Optional[aws.apigatewayv2.StageDefaultRouteSettingsArgs]:
-    if not throttle:
-        return None
-    burst, rate = throttle.get("burst_limit"), throttle.get("rate_limit")
-    return aws.apigatewayv2.StageDefaultRouteSettingsArgs(
-        throttling_burst_limit=None if burst is None else int(burst),
-        throttling_rate_limit=None if rate is None else float(rate),
-    )
