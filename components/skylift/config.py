@@ -3,9 +3,8 @@
 Keys live in the project namespace (``skylift:memory``). The work is in modules named for
 it: ``settings`` (the table of keys), ``stack_file`` (reading Pulumi.yaml and
 Pulumi.<stack>.yaml), ``loading`` (Pulumi's strings -> AppArgs with defaults), ``validation``
-and ``checks`` (every problem at once, full key named). ``function_environment`` writes the
-shim's environment.
-"""
+with ``checks`` and ``security_checks`` (every problem at once, full key named).
+``function_environment`` writes the shim's environment."""
 
 from .args import AppArgs
 from .errors import ConfigError, StackFileError
