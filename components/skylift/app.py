@@ -118,10 +118,8 @@ class App(pulumi.ComponentResource):
         self.domain_target = domain.target_domain_name if domain else _none()
         self.domain_target_zone_id = domain.target_zone_id if domain else _none()
         self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
-        names = ("url", "function_name", "function_arn", "live_version", "alias_arn", "log_group_name", "api_id",
-                 "role_arn", "role_name", "schedule_rule_names", "domain_url", "domain_target",
-                 "domain_target_zone_id", "alarm_topic_arn")
-        self.register_outputs({output: getattr(self, output) for output in names})
+        # The annotated attributes are the outputs: Pulumi's component analyzer reads them for the schema.
+        self.register_outputs({output: getattr(self, output) for output in App.__annotations__})
 
     def _role(self) -> aws.iam.Role:
         return aws.iam.Role(
