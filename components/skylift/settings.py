@@ -42,7 +42,7 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
                       731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 # API Gateway HTTP APIs give up on an integration after 30 s, whatever the function's timeout.
 HTTP_API_TIMEOUT_SECONDS = 30
-# Lambda's limits for asynchronous invocations (EventInvokeConfig): retries and event age.
+# How often Lambda retries a failed asynchronous invocation (a schedule run) unless told otherwise.
 SCHEDULE_RETRIES_DEFAULT = 2
 
 
