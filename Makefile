@@ -4,8 +4,10 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STACK ?= staging
 PORT ?= 3000
+# The function runtime's Python (python3.13 is the default runtime), for the cold-start benchmark.
+RUNTIME_PYTHON ?= python3.13
 
-.PHONY: dev test plan snapshots readme bench clean
+.PHONY: dev test plan snapshots readme bench bench-cold clean
 
 $(VENV)/.installed: requirements-dev.txt components/pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,5 +44,15 @@ readme: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PYTHON) benchmarks/shim_overhead.py
 
+# As Lambda's python image has it: the runtime's Python with AWS's runtime interface client.
+.venv-runtime/.installed: benchmarks/runtime-requirements.txt
+	$(RUNTIME_PYTHON) -m venv .venv-runtime
+	.venv-runtime/bin/python -m pip install --quiet -r benchmarks/runtime-requirements.txt
+	touch $@
+
+# Needs go, and RUNTIME_PYTHON=/path/to/python3.13 where python3.13 is not on PATH.
+bench-cold: $(VENV)/.installed .venv-runtime/.installed
+	$(PYTHON) benchmarks/cold_start.py
+
 clean:
-	rm -rf $(VENV) tests/workflows/node_modules tests/servers/node_modules
+	rm -rf $(VENV) .venv-runtime tests/workflows/node_modules tests/servers/node_modules

@@ -6,11 +6,15 @@ git commit (file_times.py), 0755/0644 modes) and hands the component a file. Ide
 ``pulumi preview`` shows no change when nothing changed.
 """
 
+import contextlib
 import hashlib
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +33,8 @@ MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
 # 50 MB; a larger one goes through S3 (children/artifact_bucket.py).
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
 IGNORE_FILE = ".skyliftignore"
-ALWAYS_SKIPPED = {".git", "__pycache__", IGNORE_FILE}
+PYCACHE = "__pycache__"
+ALWAYS_SKIPPED = {".git", PYCACHE, IGNORE_FILE}
 BUILD_TIMEOUT_SECONDS = 900
 BUILD_OUTPUT_TAIL_LINES = 20
 ELF_MACHINES = {0x3E: "x86_64", 0xB7: "arm64"}
@@ -50,6 +55,9 @@ class Artifact:
     """The five biggest files: [(zip name, bytes)], biggest first."""
     native: bool = False
     """True when the command's executable is an ELF binary, so only ``architecture`` can run it."""
+    bytecode: str | None = None
+    """The runtime (``python3.13``) whose .pyc the zip carries beside every .py file; None without."""
+    bytecode_files: int = 0
     warnings: list = field(default_factory=list)
     """What the deployer should hear about the zip (e.g. files dated 1980 outside git)."""
 
@@ -94,14 +102,15 @@ def build_app(args, out_dir: Path) -> "Artifact":
     """The zip of validated App arguments: as ``build``, holding the binary to a set architecture."""
     architecture = args.get("architecture")
     return build(Path(args["source"]), command=args["command"], build=args.get("build"), out_dir=out_dir,
-                 architecture=None if architecture in (None, "auto") else architecture)
+                 architecture=None if architecture in (None, "auto") else architecture, runtime=args.get("runtime"))
 
 
 def build(source: Path, *, command: str, build: str | None = None, out_dir: Path,
-          architecture: str | None = None) -> Artifact:
+          architecture: str | None = None, runtime: str | None = None) -> Artifact:
     """Run the build hook in ``source``, then zip its files and the shim to ``out_dir/<source name>.zip``.
 
-    With ``architecture`` (arm64 or x86_64), refuse an executable built for the other one."""
+    With ``architecture`` (arm64 or x86_64), refuse an executable built for the other one. With
+    ``runtime`` (``python3.13``), add .pyc when this Python is that version (see ``bytecode_entries``)."""
     source = Path(source).resolve()
     if not source.is_dir():
         raise ArtifactError(f"the source folder {source} does not exist")
@@ -115,16 +124,17 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
     if detected is not None and architecture in ("arm64", "x86_64") and detected != architecture:
         raise ArtifactError(f"{command_executable(command)} is an {detected} ELF binary, but the function's "
                             f"architecture is {architecture}" + (f" (after the build hook `{build}`)" if build else ""))
-    entries = collect(source)
-    _check_size(entries)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source.name}.zip"
+    entries = collect(source)
+    _check_size(entries)
+    bytecode = bytecode_entries(entries, runtime, path.with_name(path.name + ".pyc"))
+    if _unzipped_bytes(entries + bytecode) > MAX_UNZIPPED_BYTES:
+        bytecode = []  # they only spare cold starts some compiling: never at the price of a deploy
+    entries = sorted(entries + bytecode)
     temporary = path.with_name(path.name + ".tmp")
-    try:
-        times = entry_times(source, [name for name, _ in entries])
-    except FileTimesError as error:
-        raise ArtifactError(str(error)) from None
+    times = EntryTimes() if _planning[-1] else _entry_times(source, entries)
     write_zip(temporary, entries, times)
     temporary.replace(path)
     data = path.read_bytes()
@@ -137,8 +147,74 @@ def build(source: Path, *, command: str, build: str | None = None, out_dir: Path
         architecture=detected if detected in ("x86_64", "arm64") else "arm64",
         largest=sizes[:5],
         native=detected is not None,
+        bytecode=runtime if bytecode else None,
+        bytecode_files=len(bytecode),
         warnings=[times.warning] if times.warning else [],
     )
+
+
+_planning = [False]
+
+
+@contextlib.contextmanager
+def as_planned():
+    """Build zips as a plan shows them meanwhile: without .pyc and every entry dated zip's epoch.
+
+    A plan (and its committed snapshot) then reads the same whichever Python makes it (3.13 in the
+    deploy workflows, another on a laptop) and however much history the clone has (a shallow CI clone
+    would date every file by its one commit), and a snapshot refreshed before a commit still holds
+    after it. Its code hash still moves with every change of content."""
+    _planning.append(True)
+    try:
+        yield
+    finally:
+        _planning.pop()
+
+
+def bytecode_entries(entries: list[tuple[str, Path]], runtime: str | None, cache_dir: Path) -> list[tuple[str, Path]]:
+    """(zip name, file) of a .pyc for every .py entry, compiled into ``cache_dir``; none unless this
+    Python is the function's runtime version, since another version's bytecode would be ignored.
+
+    Lambda's /var/task is read-only: without a .pyc beside it, Python compiles each imported module
+    again at every cold start. Unchecked-hash .pyc are used without comparing the source's time or
+    hash (the zip's contents never change once deployed) and hold no build time. Files that do not
+    compile (not Python 3) get none."""
+    if _planning[-1] or runtime != f"python{sys.version_info.major}.{sys.version_info.minor}":
+        return []
+    if cache_dir.exists():
+        shutil.rmtree(cache_dir)
+    jobs = [(name, file, _pyc_name(name)) for name, file in entries if name.endswith(".py")]
+    _compile_bytecode([(str(file), str(cache_dir / pyc), name) for name, file, pyc in jobs])
+    return [(pyc, cache_dir / pyc) for _, _, pyc in jobs if (cache_dir / pyc).is_file()]
+
+
+def _pyc_name(name: str) -> str:
+    """Where import looks for a module's bytecode: ``pkg/mod.py`` -> ``pkg/__pycache__/mod.cpython-313.pyc``."""
+    folder, _, module = name.rpartition("/")
+    return (f"{folder}/" if folder else "") + f"{PYCACHE}/{module[:-3]}.{sys.implementation.cache_tag}.pyc"
+
+
+# dfile: the name in tracebacks, free of this machine's paths (import puts the real path in on load).
+_COMPILE_SCRIPT = """
+import json, py_compile, sys
+for source, target, name in json.load(sys.stdin):
+    try:
+        py_compile.compile(source, cfile=target, dfile=name, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    except py_compile.PyCompileError:
+        pass
+"""
+
+
+def _compile_bytecode(jobs: list[tuple[str, str, str]]) -> None:
+    """Compile in a fresh interpreter with a fixed hash seed: marshal's bytes depend on the order of
+    set constants (string hashes are seeded per process) and on the reference counts of interned
+    strings (what the process has loaded), so a build inside a Pulumi program would differ from one
+    inside `skylift build`."""
+    done = subprocess.run([sys.executable, "-S", "-c", _COMPILE_SCRIPT], input=json.dumps(jobs), text=True,
+                          capture_output=True, env={"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"})
+    if done.returncode != 0:
+        raise ArtifactError(f"compiling .pyc with {sys.executable} failed:\n{done.stderr.strip()}")
 
 
 def run_build_hook(source: Path, command: str, *, timeout: float = BUILD_TIMEOUT_SECONDS) -> None:
@@ -184,13 +260,24 @@ def _walk(root: Path, ignore: "IgnoreRules"):
             yield prefix + name, path
 
 
+def _unzipped_bytes(entries: list[tuple[str, Path]]) -> int:
+    return sum(file.stat().st_size for _, file in entries)
+
+
 def _check_size(entries: list[tuple[str, Path]]) -> None:
-    sizes = sorted(((file.stat().st_size, name) for name, file in entries), reverse=True)
-    total = sum(size for size, _ in sizes)
+    total = _unzipped_bytes(entries)
     if total > MAX_UNZIPPED_BYTES:
+        sizes = sorted(((file.stat().st_size, name) for name, file in entries), reverse=True)
         largest = ", ".join(f"{name} ({_mb(size)})" for size, name in sizes[:5])
         raise ArtifactError(f"the app is {_mb(total)} unzipped, above Lambda's {_mb(MAX_UNZIPPED_BYTES)} limit "
                             f"for unzipped code; largest files: {largest}; list what need not ship in {IGNORE_FILE}")
+
+
+def _entry_times(source: Path, entries) -> EntryTimes:
+    try:
+        return entry_times(source, [name for name, _ in entries])
+    except FileTimesError as error:
+        raise ArtifactError(str(error)) from None
 
 
 def _mb(size: int) -> str:

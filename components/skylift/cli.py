@@ -110,6 +110,16 @@ def plan(ctx, stack, as_json, update):
     click.echo(planning.render_json(resources) if as_json else planning.render_text(resources), nl=False)
 
 
+def _describe_bytecode(built, runtime) -> str:
+    if built.bytecode:
+        return f".pyc for {built.bytecode} beside each of {built.bytecode_files} .py files"
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if runtime == f"python{here}":
+        return f"none (with them the code would be over Lambda's {artifact.MAX_UNZIPPED_BYTES >> 20} MB unzipped limit)"
+    return (f"none (this Python is {here}, the function runs {runtime}; build with {runtime} "
+            "to ship .pyc and spare every cold start compiling the shim)")
+
+
 @main.command()
 @_stack_option
 @click.pass_context
@@ -125,6 +135,7 @@ def build(ctx, stack):
     click.echo(f"size: {built.size} bytes ({built.unzipped_size} unzipped)")
     click.echo(f"sha256: {built.sha256}")
     click.echo(f"architecture: {built.architecture}")
+    click.echo(f"bytecode: {_describe_bytecode(built, stack_config.args.get('runtime'))}")
     click.echo("largest files:")
     for name, size in built.largest:
         click.echo(f"  {size:>10}  {name}")

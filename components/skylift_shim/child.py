@@ -94,7 +94,7 @@ class Child:
     def wait_ready(self, timeout: float) -> None:
         """Poll every 0.5 ms for the first 2 s so readiness costs almost nothing beyond the app's own start;
         log every 2 s of waiting, so a slow start shows in the logs before it times out."""
-        import socket  # after the app started: its boot hides this import
+        from . import sockets  # after the app started: its boot hides this import
 
         if self.process is None:
             self.start()
@@ -104,7 +104,7 @@ class Child:
             reason = self.exit_reason()
             if reason is not None:
                 raise StartError(f"app {self.command!r} {reason} before it was ready")
-            if self._answers(socket):
+            if self._answers(sockets):
                 self.ready = True
                 return
             now = time.monotonic()
@@ -117,9 +117,9 @@ class Child:
                 next_report += REPORT_EVERY
             time.sleep(0.0005 if now - started < 2 else 0.01)
 
-    def _answers(self, socket) -> bool:
+    def _answers(self, sockets) -> bool:
         try:
-            sock = socket.create_connection(("127.0.0.1", self.port), timeout=1)
+            sock = sockets.connect("127.0.0.1", self.port, timeout=1)
         except OSError:
             return False
         with sock:

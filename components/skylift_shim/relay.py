@@ -7,9 +7,9 @@ whether any response byte arrived, which decides whether a request may be sent a
 """
 
 import select
-import socket
 import time
 
+from . import sockets
 from .message import IDEMPOTENT_METHODS, Request, Response
 
 # Never passed on: they describe one hop, not the message.
@@ -47,9 +47,9 @@ def _unanswered(method: str, cause) -> str:
 
 class _Connection:
     def __init__(self, host: str, port: int, timeout: float):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.reader = self.sock.makefile("rb")
+        self.sock = sockets.connect(host, port, timeout)
+        self.sock.setsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY, 1)
+        self.reader = sockets.reader(self.sock)
         self.idle_check = select.poll()
         self.idle_check.register(self.sock, select.POLLIN)
 

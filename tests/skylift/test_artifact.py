@@ -279,6 +279,8 @@ IGNORE_CASES = [
     (["*", "!*/", "!*.md"], ["README.md", "docs/guide.md", "docs/api/ref.md"]),
     # A folder-only glob ignores docs/ and deep/; docs/api/ cannot come back from inside an ignored folder.
     (["d*/", "!docs/api/"], [f for f in FILES if not f.startswith(("docs/", "deep/"))]),
+    # "docs/**" is everything inside docs, not docs itself: a file directly in it can come back.
+    (["docs/**", "!docs/guide.md"], [f for f in FILES if f != "docs/api/ref.md"]),
     (["*.LOG"], FILES),
     (["notes.txt\\ "], FILES),
 ]
@@ -328,11 +330,12 @@ PATTERN_PARTS = ["*", "*/", "**", "**/", "/*", "?", "*.md", "*.log", "d*/", "[!d
 def test_any_ignore_file_keeps_what_git_keeps(tmp_path_factory, patterns):
     folder = tmp_path_factory.getbasetemp() / "git-reference"
     if not folder.exists():
-        for name in FILES:
+        # Plus folders named like others at another depth, where anchoring and folder-only patterns tell.
+        for name in FILES + ["docs/build/x.md", "src/logs/x.go"]:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(name)
     lines = [("!" if negated else "") + part for negated, part in patterns]
-    found = [name for name, _ in artifact._walk(folder, IgnoreRules(lines)) if not name.startswith((".git", "."))]
+    found = [name for name, _ in artifact._walk(folder, IgnoreRules(lines)) if not name.startswith(".")]
     assert sorted(found) == git_kept(folder, lines)
 
 

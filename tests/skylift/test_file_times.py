@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from skylift import artifact
 from skylift.artifact import ArtifactError, build
 from skylift.local.project import unpack
 
@@ -121,3 +122,19 @@ def test_a_bad_source_date_epoch_is_an_error_naming_it(tmp_path, monkeypatch, va
     with pytest.raises(ArtifactError) as error:
         build(tmp_path / "app", command="python3 server.py", out_dir=tmp_path / "out")
     assert str(error.value) == f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got {value!r}"
+
+
+def test_a_plan_dates_every_entry_at_zips_epoch_however_deep_the_history(repo, tmp_path):
+    with artifact.as_planned():
+        planned = build(repo / "app", command="python3 server.py", out_dir=tmp_path / "plan")
+    assert set(zip_times(planned.path).values()) == {(1980, 1, 1, 0, 0, 0)}
+    assert planned.warnings == []
+    # One more commit of the app moves a deploy's zip, not the plan's: a snapshot refreshed before
+    # a commit still holds after it.
+    commit(repo, T4 + 100, {"app/a.txt": "two\n", "app/server.py": "print()  # same content, new commit\n"})
+    git(repo, "checkout", "-q", "HEAD~1", "--", "app/server.py")
+    with artifact.as_planned():
+        again = build(repo / "app", command="python3 server.py", out_dir=tmp_path / "plan-again")
+    deployed = build(repo / "app", command="python3 server.py", out_dir=tmp_path / "deploy")
+    assert again.sha256 == planned.sha256
+    assert deployed.sha256 != planned.sha256

@@ -5,7 +5,9 @@
 from ``Pulumi.<stack>.yaml``, and returns every registered resource in order
 with its inputs, plus the stack outputs. No CLI, no cloud, no credentials: the
 mocks answer with plausible ids and ARNs. It drives ``skylift plan`` and the
-component tests.
+component tests. Zips are built as planned here (``artifact.as_planned``: no .pyc,
+every entry at zip's epoch), so that what it records depends on neither this
+Python's version nor the clone's git history.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from skylift import artifact
 from skylift.config import as_pulumi_string, read_stack_file
 
 ACCOUNT_ID = "123456789012"
@@ -101,7 +104,7 @@ def preview(project_dir: Path, stack: str, *, record: Optional[list] = None) -> 
         def program():
             runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
-        with _program_dir(project_dir):
+        with _program_dir(project_dir), artifact.as_planned():
             _sync_await(run_pulumi_func(program))
             outputs = _resolve_outputs(settings.get_root_resource().outputs)
     finally:

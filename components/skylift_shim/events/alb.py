@@ -1,7 +1,5 @@
 """Application Load Balancer target, with or without multi-value headers."""
 
-from http import HTTPStatus
-
 from .common import encode_body, grouped_headers, multi_value_result
 from .rest_api import proxy_request, query_pairs
 
@@ -21,6 +19,8 @@ def query_string(event) -> str:
 def status_description(response) -> str:
     reason = response.reason
     if not reason:
+        from http import HTTPStatus  # only now: it pulls in enum machinery at import
+
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:

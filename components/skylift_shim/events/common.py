@@ -1,8 +1,10 @@
-"""Helpers shared by the event sources: request targets, headers, bodies, result bodies."""
+"""Helpers shared by the event sources: request targets, headers, bodies, result bodies.
 
-import base64
+base64 and urllib.parse are imported where needed: a plain GET needs neither, and importing them
+up front adds milliseconds to every cold start (urllib.parse pulls in ipaddress).
+"""
+
 import re
-from urllib.parse import quote, unquote
 
 from ..message import Request, Response
 
@@ -52,12 +54,20 @@ def field(mapping, key, kind, default=None):
 
 def path_from_decoded(path: str) -> str:
     """HTTP API rawPath arrives percent-decoded: encode everything that cannot stand in a target, % included."""
-    return path if _PLAIN_PATH.match(path) else quote(path, safe=_PATH_SAFE)
+    if _PLAIN_PATH.match(path):
+        return path
+    from urllib.parse import quote
+
+    return quote(path, safe=_PATH_SAFE)
 
 
 def path_from_encoded(path: str) -> str:
     """Function URL, REST and ALB keep the client's encoding: only fix characters that are not allowed."""
-    return path if _PLAIN_PATH.match(path) else quote(path, safe=_PATH_SAFE + "%")
+    if _PLAIN_PATH.match(path):
+        return path
+    from urllib.parse import quote
+
+    return quote(path, safe=_PATH_SAFE + "%")
 
 
 def target(path: str, query: str) -> str:
@@ -69,6 +79,8 @@ def target(path: str, query: str) -> str:
 def body_of(event) -> bytes:
     body = field(event, "body", str, "")
     if event.get("isBase64Encoded") is True:
+        import base64
+
         try:
             return base64.b64decode(body, validate=True)
         except ValueError as error:
@@ -135,8 +147,13 @@ def build_request(method, path_target, headers, body, *, request_id, forwarded=N
 def route_key(path_target: str) -> str:
     """The path as a router may take it: decoded, dot segments resolved, no empty segments or trailing
     slash, lower case. Private paths are compared on this, so /Tasks//refresh/ is private too."""
+    path = path_target.split("?", 1)[0]
+    if "%" in path:  # else unquote would return it as it is
+        from urllib.parse import unquote
+
+        path = unquote(path)
     segments = []
-    for segment in unquote(path_target.split("?", 1)[0]).split("/"):
+    for segment in path.split("/"):
         if segment == "..":
             segments = segments[:-1]
         elif segment not in ("", "."):
@@ -169,6 +186,8 @@ def encode_body(response: Response) -> tuple:
             return response.body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
+    import base64
+
     return base64.b64encode(response.body).decode("ascii"), True
 
 

@@ -1,7 +1,5 @@
 """API Gateway REST API proxy integration, and the identical HTTP API payload format 1.0."""
 
-from urllib.parse import quote
-
 from .common import BadEvent, body_of, build_request, field, forwarded, multi_headers, multi_value_result
 from .common import path_from_encoded, single_headers, target
 
@@ -28,6 +26,8 @@ def query_pairs(event) -> list:
 
 def query_string(event) -> str:
     """REST gives decoded values: encode them again."""
+    from urllib.parse import quote  # only now: see common's docstring
+
     return "&".join(quote(key, safe="") + "=" + quote(value, safe="") for key, value in query_pairs(event))
 
 

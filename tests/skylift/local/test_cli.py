@@ -102,16 +102,26 @@ def test_build_prints_what_was_built(project, monkeypatch):
                               "set: every file in the zip is dated 1980-01-01, so static files answer the same "
                               "Last-Modified after a change; commit the app to git or set SOURCE_DATE_EPOCH\n")
     lines = outcome.stdout.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         f"path: {zip_path}",
         f"size: {len(data)} bytes ({sum(size for size, _ in sizes)} unzipped)",
         f"sha256: {hashlib.sha256(data).hexdigest()}",
         "architecture: arm64",
+        bytecode_line(sizes),
         "largest files:",
     ]
     # The five biggest files of the zip, biggest first (ties by name).
     largest = sorted(sizes, key=lambda item: (-item[0], item[1]))[:5]
-    assert lines[5:] == [f"  {size:>10}  {name}" for size, name in largest]
+    assert lines[6:] == [f"  {size:>10}  {name}" for size, name in largest]
+
+
+def bytecode_line(sizes) -> str:
+    """The stack runs python3.13: the zip carries .pyc only when this Python is 3.13 too."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if here == "3.13":
+        return f"bytecode: .pyc for python3.13 beside each of {sum(name.endswith('.pyc') for _, name in sizes)} .py files"
+    return (f"bytecode: none (this Python is {here}, the function runs python3.13; build with python3.13 "
+            "to ship .pyc and spare every cold start compiling the shim)")
 
 
 def test_invalid_stack_is_a_clean_error_with_exit_code_2(project):
