@@ -13,7 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from . import child_options
+from . import child_options, deployment_arn_parts
 from .. import policies
 
 PERIOD_SECONDS = 300
@@ -70,11 +70,8 @@ def queue_alarm(parent: pulumi.ComponentResource, name: str, function_name: str,
 
 
 def _topic(parent, name: str, function_name: str, tags) -> aws.sns.Topic:
-    partition = aws.get_partition_output().partition
-    account = aws.get_caller_identity_output().account_id
-    region = aws.get_region_output().region
-    policy = pulumi.Output.all(partition, account, region).apply(
-        lambda values: json.dumps(policies.alarm_key_policy(*values, f"{function_name}-"), sort_keys=True))
+    policy = deployment_arn_parts().apply(lambda parts: json.dumps(
+        policies.alarm_key_policy(*parts, f"{function_name}-"), sort_keys=True))
     key = aws.kms.Key(
         f"{name}-alarms-key",
         description=f"skylift {function_name}: encrypts the alarm topic",

@@ -6,7 +6,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from . import child_options
+from . import child_options, deployment_arn_parts
 from ..security_checks import policy_name
 
 
@@ -14,11 +14,7 @@ def network_arn_prefix(vpc) -> Optional[pulumi.Output[str]]:
     """``arn:<partition>:ec2:<region>:<account>`` of the deployment, for a function in a VPC."""
     if not vpc:
         return None
-    return pulumi.Output.all(
-        aws.get_partition_output().partition,
-        aws.get_region_output().region,
-        aws.get_caller_identity_output().account_id,
-    ).apply(lambda parts: "arn:{}:ec2:{}:{}".format(*parts))
+    return deployment_arn_parts().apply(lambda parts: "arn:{}:ec2:{}:{}".format(*parts))
 
 
 def attach_policies(parent: pulumi.ComponentResource, name: str, role: aws.iam.Role,
