@@ -8,7 +8,8 @@ target and permission per schedule (all invoking the `live` alias of the
 version each deploy publishes), with a dead-letter queue for failed
 schedule runs; optionally a custom domain, alarms, and an S3 bucket for big
 zips. The main children are attributes (``role``, ``function``, ``alias``,
-``api``, ``stage``, ``log_group``), so a program can attach more to them.
+``api``, ``stage``, ``log_group``, ``dead_letter_queue``), so a program can
+attach more to them.
 Arguments are validated before the first child is registered, so a bad value
 never leaves half an app behind.
 """
@@ -191,6 +192,7 @@ class App(pulumi.ComponentResource):
             tags=self._tags,
             opts=child_options(self, depends_on=[*depends_on, *uploads]),
         )
+
 
 def _none() -> pulumi.Output:
     return pulumi.Output.from_input(None)

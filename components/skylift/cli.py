@@ -111,11 +111,13 @@ def plan(ctx, stack, as_json, update):
 
 
 def _describe_bytecode(built, runtime) -> str:
+    from skylift.artifact import MAX_UNZIPPED_BYTES
+
     if built.bytecode:
         return f".pyc for {built.bytecode} beside each of {built.bytecode_files} .py files"
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     if runtime == f"python{here}":
-        return f"none (with them the code would be over Lambda's {artifact.MAX_UNZIPPED_BYTES >> 20} MB unzipped limit)"
+        return f"none (with them the code would be over Lambda's {MAX_UNZIPPED_BYTES >> 20} MB unzipped limit)"
     return (f"none (this Python is {here}, the function runs {runtime}; build with {runtime} "
             "to ship .pyc and spare every cold start compiling the shim)")
 

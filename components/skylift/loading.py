@@ -157,4 +157,3 @@ def _object_fields(fields, value, key: str, problems: list):
         else:
             problems.append(unknown(f"{key}.{name}", name, by_key, ""))
     return converted
-

@@ -9,7 +9,7 @@ from . import child_options
 
 
 def retained_log_group(parent: pulumi.ComponentResource, child: str, group_name: str, settings,
-              tags) -> aws.cloudwatch.LogGroup:
+                       tags) -> aws.cloudwatch.LogGroup:
     return aws.cloudwatch.LogGroup(
         child,
         name=group_name,
