@@ -16,6 +16,6 @@ from .validation import validate
 # The shim owns its environment contract: the writer sits beside the reader in the shim package.
 from skylift_shim.environment import function_environment
 
-__all__ = ["CheckedArgs", "ConfigError", "EncryptedValue", "SCHEDULE_METHOD_DEFAULT", "StackConfig",
+__all__ = ["AppArgs", "CheckedArgs", "ConfigError", "EncryptedValue", "SCHEDULE_METHOD_DEFAULT", "StackConfig",
            "StackFileError", "as_pulumi_string", "checked", "defaults", "from_pulumi", "function_environment",
            "load", "load_stack_file", "read_stack_file", "resolve_architecture", "validate"]
