@@ -19,6 +19,12 @@ def function_name(project: str, name: str, stack: str) -> str:
     return cleaned[:FUNCTION_NAME_MAX]
 
 
+def program_function_name(project: str, stack: str) -> str:
+    """The function of a skylift program (``__main__.py``), whose App is named after the project:
+    what `skylift dev` runs and `skylift logs|versions|rollback` look for."""
+    return function_name(project, project, stack)
+
+
 HANDLER = "skylift_shim.handler"
 """The function's handler: the shim's entry point, at the zip's root."""
 

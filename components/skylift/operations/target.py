@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skylift.errors import ConfigError, OperationError
-from skylift.naming import access_log_group_name, function_name, log_group_name
+from skylift.naming import access_log_group_name, log_group_name, program_function_name
 from skylift.stack_file import read_stack_file
 
 
@@ -45,8 +45,7 @@ def locate(project_dir: Path, stack: str) -> Target:
     if not region:
         raise OperationError(f"{path} sets no aws:region and neither AWS_REGION nor AWS_DEFAULT_REGION is set: "
                              f"pulumi config set aws:region eu-west-1 --stack {stack}")
-    # The program names its App after the project (__main__.py), as skylift dev assumes too.
-    return Target(stack, function_name(namespace, namespace, stack), str(region))
+    return Target(stack, program_function_name(namespace, stack), str(region))
 
 
 @contextlib.contextmanager
