@@ -32,12 +32,95 @@ ENVIRONMENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 SCHEDULE_NAME = re.compile(r"[A-Za-z0-9._-]+")
 # The instruction sets Lambda runs; a script or a system command gets the first.
 LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
+_DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+_HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# S3's rules for a bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
+
+# --- builders: checks made from a few words ---
 
 def is_int(value) -> bool:
     # Pulumi's component provider may hand integers over as floats.
     return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
 
+
+def one_of(allowed):
+    def check(checker, key, value):
+        if value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(allowed)}, got {checker.show(key, value)}")
+    return check
+
+
+def one_of_days(allowed):
+    def check(checker, key, value):
+        if not is_int(value) or value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(map(str, allowed))} (days), got {checker.show(key, value)}")
+    return check
+
+
+def int_range(low, high, unit):
+    def check(checker, key, value) -> bool:
+        if not is_int(value) or not low <= value <= high:
+            checker.problem(f"{key} must be an integer from {low} to {high} ({unit}), got {checker.show(key, value)}")
+            return False
+        return True
+    return check
+
+
+def at_least(low, unit):
+    def check(checker, key, value):
+        if not is_int(value) or value < low:
+            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {checker.show(key, value)}")
+    return check
+
+
+def number_at_least(low, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+            checker.problem(f"{key} must be a number of at least {low}{unit}, got {checker.show(key, value)}")
+    return check
+
+
+def boolean_meaning(meaning: str = ""):
+    """A check that the value is true or false; a ``meaning`` says what true does:
+    "<key> must be true or false (<meaning>)"."""
+    said = f" ({meaning})" if meaning else ""
+
+    def check(checker, key, value):
+        if not isinstance(value, bool):
+            checker.problem(f"{key} must be true or false{said}, got {checker.show(key, value)}")
+    return check
+
+
+boolean = boolean_meaning()
+
+
+def is_string_list(value) -> bool:
+    """A non-empty list of non-empty strings."""
+    return isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
+
+
+def string_list(what: str):
+    """A check that the value ``is_string_list``; ``what`` completes "<key> must be a non-empty list of <what>"."""
+    def check(checker, key, value):
+        if not is_string_list(value):
+            checker.problem(f"{key} must be a non-empty list of {what}, got {checker.show(key, value)}")
+    return check
+
+
+def matching(pattern: re.Pattern, what: str):
+    """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
+    def check(checker, key, value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
+    return check
+
+
+# --- the app and its schedules ---
 
 def source_dir(source, base_dir) -> Path:
     return Path(base_dir, source)
@@ -95,29 +178,6 @@ def shell_command(checker, key, value):
         checker.problem(f"{key} must be a shell command line, got {checker.show(key, value)}")
 
 
-def one_of(allowed):
-    def check(checker, key, value):
-        if value not in allowed:
-            checker.problem(f"{key} must be one of {', '.join(allowed)}, got {checker.show(key, value)}")
-    return check
-
-
-def one_of_days(allowed):
-    def check(checker, key, value):
-        if not is_int(value) or value not in allowed:
-            checker.problem(f"{key} must be one of {', '.join(map(str, allowed))} (days), got {checker.show(key, value)}")
-    return check
-
-
-def int_range(low, high, unit):
-    def check(checker, key, value) -> bool:
-        if not is_int(value) or not low <= value <= high:
-            checker.problem(f"{key} must be an integer from {low} to {high} ({unit}), got {checker.show(key, value)}")
-            return False
-        return True
-    return check
-
-
 def timeout(low, high, http_api_limit):
     in_range = int_range(low, high, "s")
 
@@ -125,20 +185,6 @@ def timeout(low, high, http_api_limit):
         if in_range(checker, key, value) and value > http_api_limit:
             checker.problem(f"{key} must be at most {http_api_limit} (s), the HTTP API's integration timeout: "
                             f"a longer request gets a 503 from API Gateway while the function still runs, got {value}")
-    return check
-
-
-def at_least(low, unit):
-    def check(checker, key, value):
-        if not is_int(value) or value < low:
-            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {checker.show(key, value)}")
-    return check
-
-
-def number_at_least(low, unit):
-    def check(checker, key, value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-            checker.problem(f"{key} must be a number of at least {low}{unit}, got {checker.show(key, value)}")
     return check
 
 
@@ -221,49 +267,7 @@ def _is_output(value) -> bool:
     return isinstance(value, pulumi.Output)
 
 
-_DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
-_HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
-_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
-_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-# S3's rules for a bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
-_BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-
-
-def boolean_meaning(meaning: str = ""):
-    """A check that the value is true or false; a ``meaning`` says what true does:
-    "<key> must be true or false (<meaning>)"."""
-    said = f" ({meaning})" if meaning else ""
-
-    def check(checker, key, value):
-        if not isinstance(value, bool):
-            checker.problem(f"{key} must be true or false{said}, got {checker.show(key, value)}")
-    return check
-
-
-boolean = boolean_meaning()
-
-
-def is_string_list(value) -> bool:
-    """A non-empty list of non-empty strings."""
-    return isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
-
-
-def string_list(what: str):
-    """A check that the value ``is_string_list``; ``what`` completes "<key> must be a non-empty list of <what>"."""
-    def check(checker, key, value):
-        if not is_string_list(value):
-            checker.problem(f"{key} must be a non-empty list of {what}, got {checker.show(key, value)}")
-    return check
-
-
-def matching(pattern: re.Pattern, what: str):
-    """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
-    def check(checker, key, value):
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
-    return check
-
+# --- the domain, the alarms, the artifact bucket ---
 
 domain_name = matching(_DOMAIN_NAME, "a lower-case domain name like api.example.com (no scheme, no path, no wildcard)")
 hosted_zone_id = matching(_HOSTED_ZONE_ID, "a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ")
