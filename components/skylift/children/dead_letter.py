@@ -17,6 +17,7 @@ RETENTION_SECONDS = 14 * 24 * 60 * 60
 
 
 def dead_letter_queue(parent: pulumi.ComponentResource, name: str, tags) -> aws.sqs.Queue:
+    """The queue a schedule run goes to once Lambda has given up retrying it."""
     return aws.sqs.Queue(
         f"{name}-dead-letters",
         message_retention_seconds=RETENTION_SECONDS,

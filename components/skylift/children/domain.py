@@ -26,6 +26,8 @@ class Domain:
 
 
 def custom_domain(parent: pulumi.ComponentResource, name: str, domain: dict, api, stage, tags) -> Domain:
+    """The domain name mapped to ``stage``, its certificate (given, or requested and validated in the zone)
+    and, with a zone, its A and AAAA records."""
     zone_id = domain.get("zone_id")
     certificate_arn = domain.get("certificate_arn") or _validated_certificate(parent, name, domain["name"], zone_id, tags)
     domain_name = aws.apigatewayv2.DomainName(

@@ -14,6 +14,7 @@ from ..naming import LIVE_ALIAS
 
 
 def live_alias(parent: pulumi.ComponentResource, name: str, function: aws.lambda_.Function) -> aws.lambda_.Alias:
+    """`live`, pointing at the version this deploy published."""
     return aws.lambda_.Alias(
         f"{name}-alias",
         name=LIVE_ALIAS,

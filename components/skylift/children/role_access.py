@@ -19,6 +19,7 @@ def network_arn_prefix(vpc) -> Optional[pulumi.Output[str]]:
 
 def attach_policies(parent: pulumi.ComponentResource, name: str, role: aws.iam.Role,
                     policy_arns) -> list[aws.iam.RolePolicyAttachment]:
+    """One attachment per managed policy of ``policyArns``."""
     # Named after the policy, not its position, so reordering the list replaces nothing.
     return [
         aws.iam.RolePolicyAttachment(
