@@ -79,6 +79,12 @@ def test_bad_since(aws, project):
         2, "Error: --since must be a positive number followed by s, m, h or d (e.g. 10m, 2h), got 'yesterday'\n")
 
 
+def test_logs_of_a_stack_without_a_stack_file(project):
+    result = CliRunner().invoke(main, ["--cwd", str(project), "logs", "--stack", "prod"])
+    assert (result.exit_code, result.output) == (
+        2, f"Error: stack 'prod' has no config file: {project / 'Pulumi.prod.yaml'} does not exist\n")
+
+
 def test_logs_of_a_stack_not_deployed(aws, project):
     result = run(project)
     assert result.exit_code == 2
