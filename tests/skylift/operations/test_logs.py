@@ -107,3 +107,14 @@ def test_follow_prints_new_lines_until_ctrl_c(aws, project):
         watchdog.cancel()
         process.kill()
     assert (process.returncode, rest, errors) == (0, "", "")
+
+
+def test_every_field_of_the_stages_access_log_format_is_rendered():
+    # `skylift logs --access` reads the records the App's stage writes: the two must agree on the names.
+    from skylift.children.http_api import ACCESS_LOG_FORMAT
+    from skylift.operations.logs import render
+
+    record = {name: f"<{name}>" for name in json.loads(ACCESS_LOG_FORMAT)}
+    assert render({"message": json.dumps(record)}, access=True) == (
+        "<requestTime> <status> <httpMethod> <path> <integrationLatency>ms <responseLength>B <ip> <requestId> "
+        "error=<integrationError>")
