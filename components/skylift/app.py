@@ -34,6 +34,7 @@ from .children.live_alias import live_alias
 from .children.log_group import retained_log_group
 from .children.role_access import attach_policies, network_arn_prefix
 from .children.schedules import schedule
+from .children.stream_url import stream_url
 from .loading import checked
 from .naming import HANDLER, function_name, log_group_name
 
@@ -64,6 +65,8 @@ class App(pulumi.ComponentResource):
     """Hosted zone id of domain_target, for an alias record."""
     alarm_topic_arn: pulumi.Output[Optional[str]]
     """The SNS topic the alarms notify, when alarms are on."""
+    stream_url: pulumi.Output[Optional[str]]
+    """The function URL answering in Lambda's streaming mode, when streaming is on."""
 
     def __init__(self, name: str, args: AppArgs, opts: Optional[pulumi.ResourceOptions] = None):
         # Everything that can fail on the deployer's machine happens before
@@ -96,14 +99,16 @@ class App(pulumi.ComponentResource):
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
             api=api, stage=stage, dead_letter_queue=queue, tags=self._tags)
+        streamed = None if not settings.get("streaming") else stream_url(
+            self, name, function, qualifier=alias.name, iam=(settings.get("authorizer") or {}).get("type") == "iam")
         self._warn_when_unlimited(settings)
 
         self.role, self.function, self.alias, self.log_group = role, function, alias, log_group
         self.api, self.stage, self.dead_letter_queue = api, stage, queue
 
-        self._register_outputs(rules, domain, alarm_set)
+        self._register_outputs(rules, domain, alarm_set, streamed)
 
-    def _register_outputs(self, rules, domain, alarm_set) -> None:
+    def _register_outputs(self, rules, domain, alarm_set, streamed) -> None:
         """The outputs, from the children kept as attributes and what the optional features made."""
         self.url = self.api.api_endpoint
         self.function_name = self.function.name
@@ -119,6 +124,7 @@ class App(pulumi.ComponentResource):
         self.domain_target = domain.target_domain_name if domain else _none()
         self.domain_target_zone_id = domain.target_zone_id if domain else _none()
         self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
+        self.stream_url = streamed.function_url if streamed else _none()
         # The annotated attributes are the outputs: Pulumi's component analyzer reads them for the schema.
         self.register_outputs({output: getattr(self, output) for output in App.__annotations__})
 

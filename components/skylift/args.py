@@ -109,6 +109,10 @@ class AppArgs(TypedDict, total=False):
     """Reserved concurrent executions of the function."""
     tags: Mapping[str, str]
     """Tags on every taggable child."""
+    streaming: bool
+    """Also a Lambda function URL (``stream_url``) whose answers stream as the app writes them."""
+    after_response: float
+    """Seconds (0..900) the app may keep working after each response, ending early once idle; billed."""
     schedule_retries: int
     """Retries of a failed schedule invocation, 0..2 (default 2); then it goes to the dead-letter queue."""
     schedule_max_event_age: int

@@ -85,6 +85,15 @@ def number_at_least(low, unit):
     return check
 
 
+def number_range(low, high, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            # A float key decodes 901 as 901.0: show it as written.
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            checker.problem(f"{key} must be a number from {low} to {high} ({unit}), got {checker.show(key, shown)}")
+    return check
+
+
 def boolean_meaning(meaning: str = ""):
     """A check that the value is true or false; a ``meaning`` says what true does:
     "<key> must be true or false (<meaning>)"."""
@@ -186,6 +195,14 @@ def timeout(low, high, http_api_limit):
             checker.problem(f"{key} must be at most {http_api_limit} (s), the HTTP API's integration timeout: "
                             f"a longer request gets a 503 from API Gateway while the function still runs, got {value}")
     return check
+
+
+def streaming(checker, key, value):
+    boolean_meaning("a function URL streaming the app's answers")(checker, key, value)
+    authorizer = checker.value("authorizer") or {}
+    if value is True and isinstance(authorizer, dict) and authorizer.get("type") == "jwt":
+        checker.problem(f"{key} cannot be combined with a jwt authorizer: a function URL checks IAM signatures "
+                        "only, so its streamed answers would be public (use authorizer type iam, or no streaming)")
 
 
 def path(checker, key, value):

@@ -170,6 +170,12 @@ SETTINGS = (
     Setting("reservedConcurrency", "reserved_concurrency", int, "reserved concurrent executions",
             check=checks.at_least(0, "")),
     Setting("tags", "tags", dict, "tags on every taggable resource", {}, check=checks.tags),
+    Setting("streaming", "streaming", bool,
+            "`true`: also a Lambda function URL (output `streamUrl`) whose answers stream as the app writes them "
+            "(server-sent events; bodies up to 200 MB); the HTTP API stays buffered", check=checks.streaming),
+    Setting("afterResponse", "after_response", float,
+            "seconds, 0..900, the app may keep working after each response (billed), ending early once it is idle; "
+            "never past the function's timeout (none: 0)", check=checks.number_range(0, 900, "s")),
     Setting("scheduleRetries", "schedule_retries", int,
             f"retries of a failed schedule run, 0..2 (none: Lambda's {SCHEDULE_RETRIES_DEFAULT}); then it goes to the "
             f"dead-letter queue", check=checks.int_range(0, 2, "retries")),

@@ -24,7 +24,9 @@ def _launch_early():
     return settings, child, None
 
 
-_early = _launch_early() if _os.environ.get("LAMBDA_TASK_ROOT") and _os.environ.get("SKYLIFT_COMMAND") else None
+# Under the exec wrapper the app is already running (SKYLIFT_APP_PID) and skylift_shim.loop adopts it.
+_early = (_launch_early() if _os.environ.get("LAMBDA_TASK_ROOT") and _os.environ.get("SKYLIFT_COMMAND")
+          and not _os.environ.get("SKYLIFT_APP_PID") else None)
 
 from .main import handler  # noqa: E402  (after the app started, on purpose)
 

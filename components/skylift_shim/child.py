@@ -5,6 +5,7 @@ is imported before the app starts, and subprocess (with threading, selectors, ..
 that would add to every cold start.
 """
 
+import _thread  # the C module: threading costs milliseconds before the app starts
 import os
 import time
 
@@ -36,15 +37,18 @@ class Process:
     def __init__(self, pid: int):
         self.pid = pid
         self.returncode = None
+        # Concurrent pollers poll one app: only one may reap it, or another would see "no such child".
+        self._reaping = _thread.allocate_lock()
 
     def poll(self):
-        if self.returncode is None:
-            try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                pid, status = self.pid, 255 << 8
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
+        with self._reaping:
+            if self.returncode is None:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:
+                    pid, status = self.pid, 255 << 8
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
     def wait(self, timeout: float) -> bool:

@@ -15,6 +15,12 @@ START_TIMEOUT = "SKYLIFT_START_TIMEOUT"
 EVENTS_PATH = "SKYLIFT_EVENTS_PATH"
 LOG_LEVEL = "SKYLIFT_LOG_LEVEL"
 PRIVATE_PATHS = "SKYLIFT_PRIVATE_PATHS"
+STREAMING = "SKYLIFT_STREAMING"
+AFTER_RESPONSE = "SKYLIFT_AFTER_RESPONSE"
+MAX_CONCURRENCY = "AWS_LAMBDA_MAX_CONCURRENCY"  # set by Lambda (Managed Instances), read by the loop
+EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+# Where Lambda finds the wrapper that starts the shim's own runtime loop (the zip unpacks to /var/task).
+WRAPPER_PATH = "/var/task/skylift_shim/exec-wrapper"
 
 DEFAULT_EVENTS_PATH = "/events"
 DEFAULT_START_TIMEOUT = 10.0
@@ -34,14 +40,18 @@ class SettingsError(ValueError):
 class Settings:
     # A plain class, not a dataclass: importing dataclasses (and inspect) costs ms before the app can start.
     __slots__ = ("command", "app_dir", "port", "ready_path", "start_timeout", "events_path", "log_level",
-                 "private_paths")
+                 "private_paths", "streaming", "after_response", "concurrency")
 
     def __init__(self, *, command: str, app_dir: str, port: int, ready_path: str | None = None,
                  start_timeout: float = DEFAULT_START_TIMEOUT, events_path: str = DEFAULT_EVENTS_PATH,
-                 log_level: str = "info", private_paths: tuple = ()):
+                 log_level: str = "info", private_paths: tuple = (), streaming: bool = False,
+                 after_response: float = 0.0, concurrency: int = 1):
         self.command, self.app_dir, self.port, self.ready_path = command, app_dir, port, ready_path
         self.start_timeout, self.events_path, self.log_level = start_timeout, events_path, log_level
         self.private_paths = private_paths  # answered 404 when requested over HTTP: only schedules call them
+        # The runtime loop's: stream function-URL answers; seconds the app may work on after answering;
+        # pollers against the one app.
+        self.streaming, self.after_response, self.concurrency = streaming, after_response, concurrency
 
     def __repr__(self):
         return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
@@ -66,6 +76,11 @@ def function_environment(args) -> dict:
     private = private_paths(args.get("schedules"))
     if private:
         environment[PRIVATE_PATHS] = _PATH_SEPARATOR.join(private)
+    environment[EXEC_WRAPPER] = WRAPPER_PATH
+    if args.get("streaming"):
+        environment[STREAMING] = "1"
+    if args.get("after_response"):
+        environment[AFTER_RESPONSE] = f"{float(args['after_response']):g}"
     return dict(sorted(environment.items()))
 
 
@@ -95,17 +110,33 @@ def _port(env, problems) -> int:
     return int(raw or 0)
 
 
-def _start_timeout(env, problems) -> float:
-    raw = env.get(START_TIMEOUT, "")
+def _seconds(env, name, default, problems, *, zero_allowed=False) -> float:
+    raw = env.get(name, "")
     if not raw:
-        return DEFAULT_START_TIMEOUT
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = -1.0
-    if not 0 < seconds <= 900:
-        problems.append(f"{START_TIMEOUT} must be a number of seconds from 0 to 900 (exclusive of 0), got {raw!r}")
+    if not (0 <= seconds if zero_allowed else 0 < seconds) or seconds > 900:
+        allowed = "from 0 to 900" if zero_allowed else "from 0 to 900 (exclusive of 0)"
+        problems.append(f"{name} must be a number of seconds {allowed}, got {raw!r}")
     return seconds
+
+
+def _flag(env, name, problems) -> bool:
+    raw = env.get(name, "0")
+    if raw not in ("0", "1"):
+        problems.append(f"{name} must be 1 or 0, got {raw!r}")
+    return raw == "1"
+
+
+def _concurrency(env, problems) -> int:
+    raw = env.get(MAX_CONCURRENCY, "")
+    if raw and not (raw.isdigit() and int(raw) >= 1):
+        problems.append(f"{MAX_CONCURRENCY} must be a whole number from 1 up, got {raw!r}")
+        return 1
+    return int(raw or 1)
 
 
 def _private_paths(env, problems) -> tuple:
@@ -127,14 +158,18 @@ def from_environ(env=None) -> Settings:
         problems.append(f"{APP_DIR} must be an existing directory, got {app_dir!r}")
     port = _port(env, problems)
     ready_path = _path(env, READY_PATH, None, problems)
-    start_timeout = _start_timeout(env, problems)
+    start_timeout = _seconds(env, START_TIMEOUT, DEFAULT_START_TIMEOUT, problems)
     events_path = _path(env, EVENTS_PATH, DEFAULT_EVENTS_PATH, problems)
     log_level = (env.get(LOG_LEVEL) or "info").lower()
     if log_level not in LOG_LEVELS:
         problems.append(f"{LOG_LEVEL} must be one of {', '.join(LOG_LEVELS)}, got {env.get(LOG_LEVEL)!r}")
     private = _private_paths(env, problems)
+    streaming = _flag(env, STREAMING, problems)
+    after_response = _seconds(env, AFTER_RESPONSE, 0.0, problems, zero_allowed=True)
+    concurrency = _concurrency(env, problems)
     if problems:
         raise SettingsError(problems)
     return Settings(command=command, app_dir=app_dir, port=port or free_port(), ready_path=ready_path,
                     start_timeout=start_timeout, events_path=events_path, log_level=log_level,
-                    private_paths=private)
+                    private_paths=private, streaming=streaming, after_response=after_response,
+                    concurrency=concurrency)

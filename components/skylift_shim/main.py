@@ -5,14 +5,16 @@ kept connection to it. It never raises out of `handler`; every failure becomes a
 """
 
 import json
+import os
+import threading
 import time
 
 from . import log
-from .child import Child, StartError
+from .child import Child, StartError, describe_exit
 from .environment import DEFAULT_EVENTS_PATH, Settings, SettingsError, from_environ
 from .events import HTTP_SOURCES, PAYLOAD_LIMIT_BYTES, BadEvent, Invocation, http_api_v2, pick
 from .events.common import route_key
-from .message import Response, error_response
+from .message import Request, Response, error_response
 from .relay import BodyTooLarge, Relay, UpstreamFailed, UpstreamTimeout
 
 # Lambda kills the invocation at its deadline; keep this much to build and return the 504.
@@ -31,6 +33,8 @@ class _State:
 
 
 state = _State()
+# Held while the app is (re)started or stopped, so that concurrent pollers restart it once, not N times.
+_lifecycle = threading.Lock()
 
 
 def configure(settings: Settings | None = None, child: Child | None = None, error: str | None = None) -> None:
@@ -64,31 +68,35 @@ def handler(event, context):
     """The managed runtime's entry point: the request id and deadline come from Lambda's context."""
     started = time.monotonic()
     request_id = str(getattr(context, "aws_request_id", "") or "local")
-    return invoke(event, request_id, _deadline(context, started), started=started)
+    # Lambda's runtime client exports the invocation's trace id, as the loop does.
+    return invoke(event, request_id, _deadline(context, started), started=started,
+                  trace_id=os.environ.get("_X_AMZN_TRACE_ID"))
 
 
-def invoke(event, request_id: str, deadline: float, *, started: float | None = None) -> dict:
+def invoke(event, request_id: str, deadline: float, *, started: float | None = None, trace_id: str | None = None,
+           relay: Relay | None = None, exchange=None):
     """One invocation: the Lambda result for `event`, answered before `deadline` (a time.monotonic()
-    value, the safety margin already taken off). Never raises: every failure becomes an HTTP answer."""
+    value, the safety margin already taken off). Never raises: every failure becomes an HTTP answer.
+
+    The runtime loop passes the invocation's trace id, its poller's own kept connection (`relay`;
+    the shared one when None) and, to stream, `exchange(relay, request, deadline)` in place of
+    Relay.forward: then the answer is that Response itself, not a Lambda result.
+    """
     started = time.monotonic() if started is None else started
     log.request_id = request_id
     source = http_api_v2
     try:
-        if state.settings is None and state.settings_error is None:
-            configure()  # not started at import (outside Lambda): read the environment now
-        try:
-            source = pick(event)
-            request = source.to_request(event, _invocation(request_id))
-        except Exception as error:  # any malformed field: a 400 that says which
-            reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
-            log.log("error", "malformed event", source=source.NAME, reason=str(reason))
-            return source.to_result(error_response(400, f"skylift: malformed {source.NAME} event: {reason}"), event)
+        source, request = parse(event, request_id, trace_id)
+        if isinstance(request, Response):  # the event could not become a request
+            return request if exchange is not None else source.to_result(request, event)
         if state.private_routes and source in HTTP_SOURCES and route_key(request.target) in state.private_routes:
             # A schedule's path: only the shim calls it, or any client could pose as the schedule.
             log.log("info", "private path requested over HTTP: 404", method=request.method, target=request.target)
             response = error_response(404, "Not Found")
         else:
-            response = _respond(request, deadline)
+            response = _respond(request, deadline, relay, exchange)
+        if exchange is not None:
+            return response
         result = _within_payload_limit(source, source.to_result(response, event), response, event)
         if log.threshold <= log.DEBUG:
             log.log("debug", "invocation", source=source.NAME, method=request.method, target=request.target,
@@ -96,10 +104,30 @@ def invoke(event, request_id: str, deadline: float, *, started: float | None = N
         return result
     except Exception as error:  # the handler must answer, whatever happened
         log.log("error", "shim failure", error=repr(error))
+        failure = error_response(500, f"skylift: internal error: {error!r}")
+        if exchange is not None:
+            return failure
         try:
-            return source.to_result(error_response(500, f"skylift: internal error: {error!r}"), event)
+            return source.to_result(failure, event)
         except Exception:
-            return http_api_v2.to_result(error_response(500, f"skylift: internal error: {error!r}"))
+            return http_api_v2.to_result(failure)
+
+
+def parse(event, request_id: str, trace_id: str | None = None):
+    """(source, Request), or (source, a 400 Response) for an event that cannot become a request."""
+    if state.settings is None and state.settings_error is None:
+        configure()  # not started at import (outside Lambda): read the environment now
+    source = http_api_v2
+    try:
+        source = pick(event)
+        request = source.to_request(event, _invocation(request_id))
+    except Exception as error:  # any malformed field: a 400 that says which
+        reason = error if isinstance(error, BadEvent) else f"{type(error).__name__}: {error}"
+        log.log("error", "malformed event", source=source.NAME, reason=str(reason))
+        return source, error_response(400, f"skylift: malformed {source.NAME} event: {reason}")
+    if trace_id and not any(name.lower() == "x-amzn-trace-id" for name, _ in request.headers):
+        request.headers.append(("X-Amzn-Trace-Id", trace_id))
+    return source, request
 
 
 def _invocation(request_id: str) -> Invocation:
@@ -147,32 +175,36 @@ def _deadline(context, started: float) -> float:
     return started + max(left - SAFETY_MARGIN, 0.0)
 
 
-def _respond(request, deadline: float) -> Response:
+def _respond(request, deadline: float, relay: Relay | None = None, exchange=None) -> Response:
     if state.settings_error is not None:
         log.log("error", "bad settings", error=state.settings_error)
         return error_response(500, "skylift: bad function configuration:\n" + state.settings_error)
-    child, relay = state.child, state.relay
+    child = state.child
+    relay = relay or state.relay
     failure = _ensure_started(child, relay, deadline)
     if failure is not None:
         return failure
+    process = child.process  # the app this request goes to: only its own failure may stop it
     try:
+        if exchange is not None:
+            return exchange(relay, request, deadline)
         return relay.forward(request, deadline, max_body=PAYLOAD_LIMIT_BYTES)
     except UpstreamTimeout as error:
-        reason = child.exit_reason()
+        reason = _exit_of(child, process)
         if reason is not None:
-            return _app_died(child, relay, reason)
+            return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
         # Lambda resets a sandbox whose invocation timed out; answering first, the shim must do it
         # itself, or a single-threaded app stuck on this request would time out every later one.
         relay.close()
-        child.stop(grace=TIMEOUT_STOP_GRACE)
+        _stop(child, process, TIMEOUT_STOP_GRACE)
         return error_response(504, f"skylift: {error}: no response before the function's deadline "
                                    f"(minus {SAFETY_MARGIN:g} s to answer); the app will be restarted "
                                    "on the next invocation")
     except UpstreamFailed as error:
-        reason = child.wait_exit(0.2)
+        reason = _exit_of(child, process, wait=0.2)
         if reason is not None:
-            return _app_died(child, relay, reason)
+            return _app_died(child, relay, reason, process)
         log.log("error", str(error), target=request.target)
         return error_response(502, f"skylift: {error}")
     except BodyTooLarge:
@@ -185,27 +217,48 @@ def _respond(request, deadline: float) -> Response:
 def _ensure_started(child: Child, relay: Relay, deadline: float) -> Response | None:
     if child.ready and child.exit_reason() is None:
         return None
-    if child.process is not None and child.exit_reason() is not None:
-        log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
-        child.stop()
-    relay.close()
-    if child.process is None:
-        child.start()
-    timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))
-    try:
-        child.wait_ready(timeout)
-    except StartError as error:
-        exited = child.exit_reason() is not None
-        child.stop()
-        log.log("error", str(error))
-        status = 502 if exited else 503
-        return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
+    # Concurrent pollers share one app: the first to get here restarts it, the others wait for it.
+    with _lifecycle:
+        relay.close()  # a kept connection went to the app that is gone
+        if child.ready and child.exit_reason() is None:
+            return None
+        if child.process is not None and child.exit_reason() is not None:
+            log.log("error", f"app {child.command!r} {child.exit_reason()}; restarting")
+            child.stop()
+        if child.process is None:
+            child.start()
+        timeout = min(state.settings.start_timeout, max(deadline - time.monotonic(), 0.0))
+        try:
+            child.wait_ready(timeout)
+        except StartError as error:
+            exited = child.exit_reason() is not None
+            child.stop()
+            log.log("error", str(error))
+            status = 502 if exited else 503
+            return error_response(status, f"skylift: {error}; it will be started again on the next invocation")
     return None
 
 
-def _app_died(child: Child, relay: Relay, reason: str) -> Response:
+def _exit_of(child: Child, process, wait: float = 0.0) -> str | None:
+    """How the app that took the request ended (None if it runs), even once another poller has reaped it."""
+    if process is None:
+        return child.exit_reason()
+    if wait:
+        process.wait(wait)
+    code = process.poll()
+    return None if code is None else describe_exit(code)
+
+
+def _stop(child: Child, process, grace: float = 2.0) -> None:
+    """Stop the app unless another poller has already restarted it since `process` took the request."""
+    with _lifecycle:
+        if child.process is process:
+            child.stop(grace)
+
+
+def _app_died(child: Child, relay: Relay, reason: str, process) -> Response:
     relay.close()
-    child.stop()
+    _stop(child, process)
     message = (f"skylift: app {child.command!r} {reason} while handling the request; "
                "it will be restarted on the next invocation")
     log.log("error", message)

@@ -74,8 +74,11 @@ class Relay:
             self.connection.close()
             self.connection = None
 
-    def forward(self, request: Request, deadline: float, max_body: int | None = None) -> Response:
+    def forward(self, request: Request, deadline: float, max_body: int | None = None, stream: bool = False) -> Response:
         """Send `request`, return the whole response; `deadline` is a time.monotonic() value.
+
+        With `stream`, return once the head has arrived: the body is then an iterator of the pieces
+        as the app sends them (for chunked bodies, its chunks), raising as `forward` would.
 
         A kept connection the app closed while idle (its idle timer fires the moment a frozen Lambda
         thaws) is noticed before reuse and replaced. If the app closes it anyway between that check and
@@ -83,7 +86,7 @@ class Relay:
         """
         for attempt in (1, 2):
             try:
-                return self._exchange(request, deadline, max_body)
+                return self._exchange(request, deadline, max_body, stream)
             except _NothingReceived as error:
                 self.close()
                 if attempt == 2 or request.method not in IDEMPOTENT_METHODS:
@@ -106,7 +109,7 @@ class Relay:
             raise UpstreamTimeout("the app did not answer in time")
         return left
 
-    def _exchange(self, request: Request, deadline: float, max_body: int | None) -> Response:
+    def _exchange(self, request: Request, deadline: float, max_body: int | None, stream: bool) -> Response:
         head = [f"{request.method} {request.target} HTTP/1.1\r\n".encode("ascii")]
         for name, value in request.headers:
             head.append(b"%s: %s\r\n" % (name.encode("ascii"), value.encode("utf-8")))
@@ -133,13 +136,13 @@ class Relay:
         if not status_line:
             raise _NothingReceived() from ConnectionResetError("closed without a response")
         try:
-            return self._read_response(connection, status_line, request.method, deadline, max_body)
+            return self._read_response(connection, status_line, request.method, deadline, max_body, stream)
         except TimeoutError:
             raise UpstreamTimeout("the app did not finish its response in time") from None
         except (OSError, ValueError) as error:
             raise UpstreamFailed(f"the app broke off or garbled its response: {error}") from None
 
-    def _read_response(self, connection, status_line, method, deadline, max_body) -> Response:
+    def _read_response(self, connection, status_line, method, deadline, max_body, stream=False) -> Response:
         reader = connection.reader
         while True:
             version, status, reason = _parse_status(status_line)
@@ -153,8 +156,12 @@ class Relay:
             fields.setdefault(name.lower(), []).append(value)
         tokens = b",".join(fields.get(b"connection", [])).lower()
         keep_alive = (b"close" not in tokens) if version == b"HTTP/1.1" else (b"keep-alive" in tokens)
+        out = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in HOP_BY_HOP]
         if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
             body = b""
+        elif stream:
+            body = self._stream_body(connection, fields, keep_alive, deadline)
+            return Response(status, out, body, reason.decode("latin-1"))
         elif b"chunked" in b",".join(fields.get(b"transfer-encoding", [])).lower():
             body = self._read_chunked(connection, deadline, max_body)
         elif b"content-length" in fields:
@@ -167,8 +174,54 @@ class Relay:
             body = self._read_until_close(connection, deadline, max_body)
         if not keep_alive:
             self.close()
-        out = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in HOP_BY_HOP]
         return Response(status, out, body, reason.decode("latin-1"))
+
+    def _stream_body(self, connection, fields: dict, keep_alive: bool, deadline: float):
+        """The body piece by piece as it arrives; errors as forward() raises them, the connection dropped."""
+        try:
+            if b"chunked" in b",".join(fields.get(b"transfer-encoding", [])).lower():
+                pieces = self._chunks(connection, deadline)
+            elif b"content-length" in fields:
+                pieces = self._pieces(connection, int(fields[b"content-length"][0]), deadline)
+            else:
+                keep_alive = False
+                pieces = self._pieces(connection, None, deadline)
+            yield from pieces
+        except TimeoutError:
+            self.close()
+            raise UpstreamTimeout("the app did not finish its response in time") from None
+        except (OSError, ValueError) as error:
+            self.close()
+            raise UpstreamFailed(f"the app broke off or garbled its response: {error}") from None
+        except BaseException:  # abandoned half-way (GeneratorExit): the connection is mid-body
+            self.close()
+            raise
+        if not keep_alive:
+            self.close()
+
+    def _chunks(self, connection, deadline: float):
+        while True:
+            connection.sock.settimeout(self._remaining(deadline))
+            chunk_size = int(connection.reader.readline(_MAX_LINE).split(b";", 1)[0].strip(), 16)
+            if chunk_size == 0:
+                _read_headers(connection.reader)  # trailers, dropped
+                return
+            yield self._read_exact(connection, chunk_size, deadline)
+            if connection.reader.readline(_MAX_LINE).strip():
+                raise ValueError("chunk not followed by CRLF")
+
+    def _pieces(self, connection, length: int | None, deadline: float):
+        """What arrives, as it arrives: `length` bytes, or (None) until the app closes."""
+        while length is None or length > 0:
+            connection.sock.settimeout(self._remaining(deadline))
+            piece = connection.reader.read1(_READ_CHUNK if length is None else min(length, _READ_CHUNK))
+            if not piece:
+                if length is None:
+                    return
+                raise ConnectionResetError(f"the app closed the connection with {length} body bytes missing")
+            if length is not None:
+                length -= len(piece)
+            yield piece
 
     def _read_exact(self, connection, length: int, deadline: float) -> bytes:
         chunks = []
@@ -182,31 +235,20 @@ class Relay:
         return b"".join(chunks)
 
     def _read_chunked(self, connection, deadline: float, max_body: int | None) -> bytes:
-        chunks, size = [], 0
-        while True:
-            connection.sock.settimeout(self._remaining(deadline))
-            chunk_size = int(connection.reader.readline(_MAX_LINE).split(b";", 1)[0].strip(), 16)
-            if chunk_size == 0:
-                _read_headers(connection.reader)  # trailers, dropped
-                return b"".join(chunks)
-            size += chunk_size
-            if max_body is not None and size > max_body:
-                raise BodyTooLarge(size)
-            chunks.append(self._read_exact(connection, chunk_size, deadline))
-            if connection.reader.readline(_MAX_LINE).strip():
-                raise ValueError("chunk not followed by CRLF")
+        return self._gather(self._chunks(connection, deadline), max_body)
 
     def _read_until_close(self, connection, deadline: float, max_body: int | None) -> bytes:
+        return self._gather(self._pieces(connection, None, deadline), max_body)
+
+    @staticmethod
+    def _gather(pieces, max_body: int | None) -> bytes:
         chunks, size = [], 0
-        while True:
-            connection.sock.settimeout(self._remaining(deadline))
-            chunk = connection.reader.read1(_READ_CHUNK)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            size += len(chunk)
+        for piece in pieces:
+            chunks.append(piece)
+            size += len(piece)
             if max_body is not None and size > max_body:
                 raise BodyTooLarge(size)
+        return b"".join(chunks)
 
 
 def _parse_status(line: bytes):

@@ -34,6 +34,7 @@ from skylift.local.project import unpack  # noqa: F401  (as Lambda unpacks: mode
 
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+LAMBDA_TASK_ROOT = "/var/task"
 RIE_RELATIVE = Path("shared/tools/aws-lambda-rie/aws-lambda-rie")
 RIE_MISSING = ("AWS's Runtime Interface Emulator is not here: set SKYLIFT_RIE to its binary "
                "(aws-lambda-rie from the aws-lambda-runtime-interface-emulator releases)")
@@ -50,6 +51,14 @@ BASE_ENVIRONMENT = {
     "AWS_LAMBDA_FUNCTION_TIMEOUT": "10",
     "AWS_REGION": "us-east-1",
 }
+
+
+def function_environment(stack_config, **extra) -> dict:
+    """The function's environment as the component sets it, and the timeout Lambda gives the runtime."""
+    from skylift import config
+
+    return {**config.function_environment(stack_config.args),
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(stack_config.args["timeout"]), **extra}
 
 
 def find_rie() -> Path | None:
@@ -154,8 +163,11 @@ class Emulator:
         command = self.command or [self.python, "-S", "-m", "awslambdaric", self.handler]
         if self.env.get(EXEC_WRAPPER):
             # Lambda starts the wrapper with the runtime's command line as its arguments; the
-            # emulator does not, so the harness does it.
-            command = [self.env[EXEC_WRAPPER], *command]
+            # emulator does not, so the harness does it. The task root stands for /var/task.
+            wrapper = self.env[EXEC_WRAPPER]
+            if wrapper.startswith(LAMBDA_TASK_ROOT + "/"):
+                wrapper = str(self.task_root) + wrapper[len(LAMBDA_TASK_ROOT):]
+            command = [wrapper, *command]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **BASE_ENVIRONMENT,
                "LAMBDA_TASK_ROOT": str(self.task_root), "LAMBDA_RUNTIME_DIR": str(runtime),
                "PYTHONPATH": str(runtime), "_HANDLER": self.handler, **self.env}

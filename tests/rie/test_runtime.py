@@ -13,40 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from rie.harness import RIE_MISSING, Emulator, can_mount_read_only, find_rie, unpack
-from skylift import config
-from skylift.local import project
+from rie.conftest import COMMAND
+from rie.harness import RIE_MISSING, Emulator, can_mount_read_only, find_rie, function_environment, unpack
 from skylift.local.invoke import invoke_locally
 
 pytestmark = pytest.mark.skipif(find_rie() is None, reason=RIE_MISSING)
 
 TESTS = Path(__file__).resolve().parents[1]
 EVENTS = TESTS / "events"
-APP_SERVER = TESTS / "shim" / "app_server.py"
-COMMAND = "python3 app_server.py"
 HTTP_API_FIXTURES = sorted(path.name for path in EVENTS.glob("*.json")
                            if '"version": "2.0"' in path.read_text() and "lambda-url" not in path.read_text())
 INVOKE_ID = re.compile(r"INVOKE START\(requestId: ([0-9a-f-]+)\)")
 REPORT = re.compile(r"^REPORT RequestId: \S+\s+(?:Init Duration: [\d.]+ ms\s+)?Duration: ([\d.]+) ms", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """(stack config, task root): a project built by skylift and unpacked as Lambda does."""
-    root = tmp_path_factory.mktemp("rie-project")
-    (root / "app").mkdir()
-    (root / "app" / "app_server.py").write_bytes(APP_SERVER.read_bytes())
-    (root / "Pulumi.yaml").write_text("name: rieapp\nruntime: python\n")
-    (root / "Pulumi.test.yaml").write_text(f"config:\n  rieapp:command: {COMMAND}\n  rieapp:timeout: 2\n")
-    stack_config = project.load_stack(root, "test")
-    artifact = project.build_artifact(stack_config, root / "out")
-    return stack_config, unpack(artifact.path, root / "task")
-
-
-def function_environment(stack_config, **extra) -> dict:
-    """The function's environment as the component sets it, and the timeout Lambda gives the runtime."""
-    return {**config.function_environment(stack_config.args),
-            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(stack_config.args["timeout"]), **extra}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,9 @@ at a time, as many simple servers do: a hung request blocks every later one), HI
 "METHOD target" appended for every request the app reads), TERM_FILE (where the app writes
 "SIGTERM" when it gets one, before it exits).
 Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304, /big?size=N,
-/chunked, /until-close (body ended by closing), /drop (acts, then closes without answering),
+/chunked, /until-close (body ended by closing), /sse?n=N&gap=S (N server-sent events S seconds apart,
+chunked), /stream?size=N (N bytes in 1 MB chunks), /stream-break (two chunks, then exit 4),
+/sleep?s=S (answers how many requests were in flight as it woke), /background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
 /in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
 /status/N; anything else echoes the request as JSON.
 """
@@ -17,10 +19,25 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+
+IN_FLIGHT = {"sleeping": 0}
+IN_FLIGHT_LOCK = threading.Lock()
+
+
+def sleep_counted(seconds):
+    with IN_FLIGHT_LOCK:
+        IN_FLIGHT["sleeping"] += 1
+    time.sleep(seconds)
+    with IN_FLIGHT_LOCK:
+        seen = IN_FLIGHT["sleeping"]
+        IN_FLIGHT["sleeping"] -= 1
+    return f"slept with {seen} in flight".encode()
 
 
 class App(BaseHTTPRequestHandler):
@@ -91,6 +108,20 @@ class App(BaseHTTPRequestHandler):
             self.wfile.write(b"read to the end")
             self.close_connection = True
             return None
+        if url.path in ("/sse", "/stream", "/stream-break"):
+            return self.stream(url.path, {key: values[0] for key, values in parse_qs(url.query).items()})
+        if url.path == "/sleep":
+            return self.send(200, [("Content-Type", "text/plain")], sleep_counted(float(parse_qs(url.query)["s"][0])))
+        if url.path == "/background":
+            query = parse_qs(url.query)
+            self.send(202, [("Content-Type", "text/plain")], b"accepted")
+            self.wfile.flush()
+            spin_until = time.monotonic() + float(query["cpu"][0])
+            while time.monotonic() < spin_until:
+                pass
+            with open(query["mark"][0], "w") as mark:
+                mark.write("done")
+            return None
         if url.path.startswith("/status/"):
             return self.send(int(url.path[8:]), [("Content-Type", "text/plain")], b"status")
         if url.path == "/upload":
@@ -103,6 +134,29 @@ class App(BaseHTTPRequestHandler):
         }
         self.send(200, [("Content-Type", "application/json")], json.dumps(seen).encode())
 
+    def stream(self, path, query):
+        self.send_response_only(200)
+        self.send_header("Content-Type", "text/event-stream" if path == "/sse" else "application/octet-stream")
+        self.send_header("Set-Cookie", "s=1")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if path == "/sse":
+            pieces = (f"data: event {i}\n\n".encode() for i in range(int(query["n"])))
+            gap = float(query["gap"])
+        elif path == "/stream":
+            size, mb = int(query["size"]), 1024 * 1024
+            pieces = (b"\x01" * min(mb, size - start) for start in range(0, size, mb))
+            gap = 0
+        else:
+            pieces, gap = (b"first ", b"second "), 0.05
+        for number, piece in enumerate(pieces):
+            if number and gap:
+                time.sleep(gap)
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+        if path == "/stream-break":
+            os._exit(4)
+        self.wfile.write(b"0\r\n\r\n")
     def send_in_parts(self):
         """As servers that write the head and the body separately do; a reader that hangs up early
         makes the later writes fail."""

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from shim_support import start_shim  # noqa: E402
+from shim_support import EntryPoint, start_loop, start_shim  # noqa: E402
 
 from skylift_shim import main as shim  # noqa: E402
 
@@ -24,3 +24,17 @@ def echo_app():
     start_shim()
     yield
     shim.shutdown()
+
+
+@pytest.fixture(params=["handler", "loop"])
+def entry_point(request):
+    """Run the test through `handler` (Lambda's runtime client) and through the shim's own runtime loop."""
+    if request.param == "handler":
+        yield request.param
+        return
+    api, thread = start_loop()
+    EntryPoint.runtime_api = api
+    yield request.param
+    EntryPoint.runtime_api = None
+    api.close()
+    thread.join(5)

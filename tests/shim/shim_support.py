@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -84,8 +85,32 @@ def alb_event(path="/", multi_value=False):
     return event
 
 
+class EntryPoint:
+    """Which way invoke() reaches the shim: Lambda's runtime client calling `handler`, or the shim's own loop."""
+
+    runtime_api = None  # a FakeRuntimeApi the loop polls, when the loop is the entry point
+
+
 def invoke(event, request_id="req-1", time_left=10.0):
-    return shim.handler(event, LambdaContext(request_id, time_left))
+    if EntryPoint.runtime_api is None:
+        return shim.handler(event, LambdaContext(request_id, time_left))
+    return EntryPoint.runtime_api.invoke(event, request_id, time_left).result()
+
+
+def start_loop(**loop_settings):
+    """A poller of the shim's runtime loop in a thread, against a fresh FakeRuntimeApi; returns both.
+
+    `loop_settings` (streaming, after_response) are the loop's own; the app is the one start_shim configured."""
+    from runtime_api_server import FakeRuntimeApi
+
+    from skylift_shim.loop import poll
+    from skylift_shim.runtime_api import RuntimeApi
+
+    api = FakeRuntimeApi()
+    thread = threading.Thread(target=poll, args=(Settings(command='-', app_dir=str(HERE), port=0, **loop_settings), None, RuntimeApi(api.address)),
+                              daemon=True)
+    thread.start()
+    return api, thread
 
 
 def seen_by_app(result):

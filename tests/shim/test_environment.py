@@ -36,18 +36,33 @@ def test_schedule_paths_are_written_private_unless_public_and_read_back():
 
 
 def test_the_writer_sets_only_what_differs_from_the_readers_defaults():
+    # The wrapper makes the shim's own runtime loop the default: Lambda runs it in place of its client.
     assert function_environment({"command": "./server", "environment": {"B": "2", "A": "1"}}) == {
-        "A": "1", "B": "2", "SKYLIFT_COMMAND": "./server"}
+        "A": "1", "AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "B": "2",
+        "SKYLIFT_COMMAND": "./server"}
+
+
+def test_streaming_and_after_response_are_written_and_read_back():
+    environment = function_environment({"command": "./server", "streaming": True, "after_response": 2.5})
+    assert (environment["SKYLIFT_STREAMING"], environment["SKYLIFT_AFTER_RESPONSE"]) == ("1", "2.5")
+    settings = from_environ({**environment, "LAMBDA_TASK_ROOT": "/", "AWS_LAMBDA_MAX_CONCURRENCY": "4"})
+    assert (settings.streaming, settings.after_response, settings.concurrency) == (True, 2.5, 4)
+    defaults = from_environ({"SKYLIFT_COMMAND": "./server", "LAMBDA_TASK_ROOT": "/"})
+    assert (defaults.streaming, defaults.after_response, defaults.concurrency) == (False, 0.0, 1)
 
 
 def test_reader_names_every_bad_variable_at_once():
     with pytest.raises(SettingsError) as raised:
         from_environ({"SKYLIFT_COMMAND": " ", "SKYLIFT_EVENTS_PATH": "events", "LAMBDA_TASK_ROOT": "/",
-                      "SKYLIFT_PRIVATE_PATHS": "/ok\ntasks/refresh"})
+                      "SKYLIFT_PRIVATE_PATHS": "/ok\ntasks/refresh", "SKYLIFT_STREAMING": "true",
+                      "SKYLIFT_AFTER_RESPONSE": "901", "AWS_LAMBDA_MAX_CONCURRENCY": "0"})
     assert raised.value.problems == [
         "SKYLIFT_COMMAND is required: the command line that starts the app, e.g. ./server",
         "SKYLIFT_EVENTS_PATH must be a path starting with /, got 'events'",
         "SKYLIFT_PRIVATE_PATHS must be paths starting with /, one per line, got 'tasks/refresh'",
+        "SKYLIFT_STREAMING must be 1 or 0, got 'true'",
+        "SKYLIFT_AFTER_RESPONSE must be a number of seconds from 0 to 900, got '901'",
+        "AWS_LAMBDA_MAX_CONCURRENCY must be a whole number from 1 up, got '0'",
     ]
 
 

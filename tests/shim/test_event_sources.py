@@ -1,4 +1,4 @@
-"""Each event source end to end: a real fixture through handler() to a real app and back.
+"""Each event source end to end: a real fixture through each entry point to a real app and back.
 
 Every case checks the whole request the app saw (method, target, headers in order, body) and the
 whole Lambda result (the echoed JSON body aside, which is the request itself).
@@ -8,9 +8,11 @@ import base64
 import json
 
 import pytest
-from shim_support import LambdaContext, load_event
+from shim_support import invoke, load_event
 
-from skylift_shim import handler
+
+# Every case through both entry points: Lambda's runtime client calling handler, and the shim's own loop.
+pytestmark = pytest.mark.usefixtures("entry_point")
 
 CASES = [
     ('live-httpapi-v2-decoded-rawpath.json',
@@ -206,7 +208,7 @@ CASES = [
 
 @pytest.mark.parametrize("fixture, seen, result", CASES, ids=[case[0] for case in CASES])
 def test_fixture_reaches_app_exactly(echo_app, fixture, seen, result):
-    got = handler(load_event(fixture), LambdaContext("req-1"))
+    got = invoke(load_event(fixture), "req-1")
     echoed = json.loads(got.pop("body"))
     assert {
         "method": echoed["method"],

@@ -12,6 +12,9 @@ from shim_support import APP_SERVER, http_api_event, invoke, seen_by_app
 from skylift_shim import main as shim
 from skylift_shim.environment import SettingsError, from_environ
 
+# Every case through both entry points: Lambda's runtime client calling handler, and the shim's own loop.
+pytestmark = pytest.mark.usefixtures("entry_point")
+
 COMMAND = f"{sys.executable} {APP_SERVER}"
 TEXT = {"content-type": "text/plain; charset=utf-8"}
 

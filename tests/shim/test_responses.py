@@ -4,9 +4,13 @@ import base64
 import gzip
 import json
 
+import pytest
 from shim_support import alb_event, http_api_event, invoke, rest_event, seen_by_app
 
 from skylift_shim.events.schedule import schedule_input
+
+# Every case through both entry points: Lambda's runtime client calling handler, and the shim's own loop.
+pytestmark = pytest.mark.usefixtures("entry_point")
 
 # /cookies as REST and ALB multi-value results carry it: every value kept, the app's spelling.
 COOKIES_MULTI_VALUE = {

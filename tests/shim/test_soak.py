@@ -6,6 +6,9 @@ import os
 import pytest
 from shim_support import http_api_event, invoke
 
+# Every case through both entry points: Lambda's runtime client calling handler, and the shim's own loop.
+pytestmark = pytest.mark.usefixtures("entry_point")
+
 INVOCATIONS = 5000
 
 

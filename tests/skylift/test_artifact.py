@@ -59,7 +59,9 @@ def test_zip_holds_app_and_shim_sorted_with_fixed_times_and_modes(source, tmp_pa
         "static/index.html": 0o644,
     }
     expected = {name: (mode, (1980, 1, 1, 0, 0, 0), 3) for name, mode in expected_app.items()}
-    expected.update({name: (0o644, (1980, 1, 1, 0, 0, 0), 3) for name in shim_entries()})
+    # The shim's files, its exec wrapper executable (Lambda runs it by path).
+    expected.update({name: (0o755 if name == "skylift_shim/exec-wrapper" else 0o644, (1980, 1, 1, 0, 0, 0), 3)
+                     for name in shim_entries()})
     assert entries == expected
     assert [info.filename for info in infos] == sorted(expected)
     assert "skylift_shim/__init__.py" in entries

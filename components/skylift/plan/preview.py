@@ -267,6 +267,9 @@ class _CloudMocks(mocks.Mocks):
                 "apiEndpoint": f"https://{api_id}.execute-api.{self.region}.{self.dns_suffix}",
                 "executionArn": f"{arn}:execute-api:{where}:{api_id}",
             }
+        if type_ == "aws:lambda/functionUrl:FunctionUrl":
+            url_id = _digest(logical_name, 32)
+            return url_id, {"functionUrl": f"https://{url_id}.lambda-url.{self.region}.on.aws/", "urlId": url_id}
         answer = self._domain_answer(type_, logical_name, name, inputs)
         if answer is not None:
             return answer

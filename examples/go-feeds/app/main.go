@@ -58,6 +58,15 @@ func fetchFeed(version int) []Item {
 	return items
 }
 
+// backgroundWork is how long a background refresh works before it updates the cache.
+const backgroundWork = 300 * time.Millisecond
+
+// slowDownload stands in for downloading and parsing a large feed: busy for d.
+func slowDownload(d time.Duration) {
+	for start := time.Now(); time.Since(start) < d; {
+	}
+}
+
 // Cache holds the current feed.
 type Cache struct {
 	mu   sync.Mutex
@@ -138,6 +147,17 @@ func newHandler(cache *Cache, ticks *atomic.Int64) http.Handler {
 		by := "request"
 		if schedule := r.Header.Get("X-Skylift-Schedule"); schedule != "" {
 			by = "schedule " + schedule
+		}
+		if r.URL.Query().Get("background") != "" {
+			// Answer at once and refresh afterwards, as many servers do: on Lambda
+			// this finishes only if the environment keeps running after the
+			// response (skylift's afterResponse), else it is frozen mid-way.
+			writeJSON(w, http.StatusAccepted, map[string]bool{"refreshing": true})
+			go func() {
+				slowDownload(backgroundWork)
+				cache.Refresh(by + " (background)")
+			}()
+			return
 		}
 		writeJSON(w, http.StatusOK, cache.Refresh(by))
 	}))

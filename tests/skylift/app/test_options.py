@@ -33,7 +33,7 @@ def test_defaults_only(make_project, children):
         "memorySize": 512,
         "timeout": 15,
         "ephemeralStorage": {"size": 512},
-        "environment": {"variables": {"SKYLIFT_COMMAND": "./server.py"}},
+        "environment": {"variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "SKYLIFT_COMMAND": "./server.py"}},
     }
     assert result.get("aws:cloudwatch/logGroup:LogGroup", "web-logs").inputs == {
         "name": "/aws/lambda/web-test", "retentionInDays": 14}
@@ -72,7 +72,8 @@ def test_several_schedules(make_project, children):
 def test_readiness_path(make_project):
     result = run(make_project, readinessPath="/healthz")
     assert function_inputs(result)["environment"] == {
-        "variables": {"SKYLIFT_COMMAND": "./server.py", "SKYLIFT_READY_PATH": "/healthz"}}
+        "variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "SKYLIFT_COMMAND": "./server.py",
+                      "SKYLIFT_READY_PATH": "/healthz"}}
 
 
 @pytest.mark.parametrize("reserved", [None, 0, 25])
@@ -115,12 +116,13 @@ def test_secret_environment_stays_secret(make_project):
     # The whole variables map is one secret: no plain value sits next to the secret one in state.
     assert isinstance(registered, Secret)
     assert registered.value == {"variables": {
-        "API_TOKEN": "[secret]", "GREETING": "hello", "SKYLIFT_COMMAND": "./server.py"}}
+        "API_TOKEN": "[secret]", "AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "GREETING": "hello", "SKYLIFT_COMMAND": "./server.py"}}
 
 
 def test_plain_environment_is_not_secret(make_project):
     registered = function_inputs(run(make_project, environment={"GREETING": "hello"}))["environment"]
-    assert registered == {"variables": {"GREETING": "hello", "SKYLIFT_COMMAND": "./server.py"}}
+    assert registered == {"variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "GREETING": "hello",
+                                        "SKYLIFT_COMMAND": "./server.py"}}
 
 
 def test_secret_output_passed_to_the_component_stays_secret(make_project):

@@ -81,6 +81,8 @@ def test_function(run):
         "environment": {
             "variables": {
                 **values["environment"],
+                # Lambda runs the shim's own runtime loop through this wrapper.
+                "AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper",
                 "SKYLIFT_COMMAND": "./server.py",
                 "SKYLIFT_READY_PATH": values["readinessPath"],
                 "SKYLIFT_PRIVATE_PATHS": "/tasks/refresh",  # the schedule's path: not for HTTP clients
@@ -262,6 +264,7 @@ def test_outputs(run):
         "domain_target": None,
         "domain_target_zone_id": None,
         "alarm_topic_arn": result.outputs["alarm_topic_arn"],
+        "stream_url": None,
     }
     if stack == "production":
         assert result.outputs["alarm_topic_arn"].startswith(f"arn:aws:sns:eu-west-1:{ACCOUNT}:skylift-alarms-")

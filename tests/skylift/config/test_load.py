@@ -8,7 +8,7 @@ X86_64, ARM64, ARM32 = 0x3E, 0xB7, 0x28  # ELF e_machine values
 
 LOG_DAYS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 KNOWN = ("command, source, build, runtime, architecture, memory, timeout, ephemeralStorage, environment, "
-         "logRetentionDays, schedules, readinessPath, throttle, reservedConcurrency, tags, scheduleRetries, "
+         "logRetentionDays, schedules, readinessPath, throttle, reservedConcurrency, tags, streaming, afterResponse, scheduleRetries, "
          "scheduleMaxEventAge, tracing, kmsKeyArn, vpc, codeSigningConfigArn, authorizer, permissions, policyArns, "
          "domain, alarms, artifactBucket")
 RESERVED = ("uses a reserved name: AWS_*, SKYLIFT_*, PORT and Lambda's own variables "
@@ -248,12 +248,13 @@ def test_environment_not_a_map(project):
 
 
 def test_environment_over_4_kb_counts_names_values_and_skylift_variables(project):
-    # SKYLIFT_COMMAND=./server.py is 15 + 11 = 26 bytes; BIG plus its value must stay within 4096 - 26.
-    fits = {"BIG": "x" * (4096 - 26 - 3)}
+    # SKYLIFT_COMMAND=./server.py is 15 + 11 = 26 bytes, AWS_LAMBDA_EXEC_WRAPPER=/var/task/skylift_shim/exec-wrapper
+    # 23 + 35 = 58; BIG plus its value must stay within 4096 - 84.
+    fits = {"BIG": "x" * (4096 - 84 - 3)}
     assert load({"skylift:command": "./server.py", "skylift:environment": fits}, namespace="skylift",
                 base_dir=project)["environment"] == fits
     # One more byte, as a multi-byte character in the value: bytes count, not characters.
-    over = {"BIG": "x" * (4096 - 26 - 3 - 1) + "é"}
+    over = {"BIG": "x" * (4096 - 84 - 3 - 1) + "é"}
     assert problems_of(project, environment=over) == [
         "skylift:environment takes 4097 bytes (names and values, with the SKYLIFT_* variables skylift adds), "
         "above Lambda's 4 KB limit of 4096 bytes in total"]
@@ -393,8 +394,8 @@ def test_validate_app_args_from_a_program(project):
                      "throttle": {"burst_limit": -1}}, base_dir=project, key="myapp") == [
         f"myapp:memroy is not a known setting; did you mean myapp:memory? (known: "
         "command, source, build, runtime, architecture, memory, timeout, ephemeral_storage, environment, "
-        "log_retention_days, schedules, readiness_path, throttle, reserved_concurrency, tags, schedule_retries, "
-        "schedule_max_event_age, tracing, kms_key_arn, vpc, code_signing_config_arn, authorizer, permissions, "
+        "log_retention_days, schedules, readiness_path, throttle, reserved_concurrency, tags, streaming, "
+        "after_response, schedule_retries, schedule_max_event_age, tracing, kms_key_arn, vpc, code_signing_config_arn, authorizer, permissions, "
         "policy_arns, domain, alarms, artifact_bucket)",
         "myapp:memory must be an integer from 128 to 10240 (MB), got 64",
         "myapp:throttle.burstLimit must be an integer of at least 0 (requests), got -1",
@@ -407,7 +408,9 @@ def test_function_environment(project):
                  "skylift:environment": {"APP_STAGE": "staging"}}, namespace="skylift", base_dir=project)
     assert function_environment(args) == {
         "APP_STAGE": "staging",
+        "AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper",
         "SKYLIFT_COMMAND": "./server.py",
         "SKYLIFT_READY_PATH": "/healthz",
     }
-    assert function_environment({"command": "./server"}) == {"SKYLIFT_COMMAND": "./server"}
+    assert function_environment({"command": "./server"}) == {
+        "AWS_LAMBDA_EXEC_WRAPPER": "/var/task/skylift_shim/exec-wrapper", "SKYLIFT_COMMAND": "./server"}

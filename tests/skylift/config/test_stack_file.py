@@ -92,7 +92,7 @@ def test_stack_file_problems_name_the_keys(stack_project):
     assert error.value.problems == [
         f"skylift:retention is not a known setting; did you mean skylift:logRetentionDays? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS}, domain, alarms, artifactBucket)",
+        f"readinessPath, throttle, reservedConcurrency, tags, streaming, afterResponse, {HARDENING_KEYS}, domain, alarms, artifactBucket)",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 100000",
     ]
 
@@ -186,7 +186,7 @@ def test_from_pulumi_reports_every_problem(pulumi_program, project):
     assert error.value.problems == [
         f"skylift:timeuot is not a known setting; did you mean skylift:timeout? (known: command, source, build, "
         "runtime, architecture, memory, timeout, ephemeralStorage, environment, logRetentionDays, schedules, "
-        f"readinessPath, throttle, reservedConcurrency, tags, {HARDENING_KEYS}, domain, alarms, artifactBucket)",
+        f"readinessPath, throttle, reservedConcurrency, tags, streaming, afterResponse, {HARDENING_KEYS}, domain, alarms, artifactBucket)",
         "skylift:command is required: the shell command that starts the app, e.g. ./server",
         "skylift:memory must be an integer from 128 to 10240 (MB), got 64",
     ]
