@@ -106,6 +106,7 @@ def boolean_meaning(meaning: str = ""):
 
 
 boolean = boolean_meaning()
+_streaming_flag = boolean_meaning("a function URL streaming the app's answers")
 
 
 def is_string_list(value) -> bool:
@@ -198,7 +199,7 @@ def timeout(low, high, http_api_limit):
 
 
 def streaming(checker, key, value):
-    boolean_meaning("a function URL streaming the app's answers")(checker, key, value)
+    _streaming_flag(checker, key, value)
     authorizer = checker.value("authorizer") or {}
     if value is True and isinstance(authorizer, dict) and authorizer.get("type") == "jwt":
         checker.problem(f"{key} cannot be combined with a jwt authorizer: a function URL checks IAM signatures "

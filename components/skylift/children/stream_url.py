@@ -14,6 +14,7 @@ from . import child_options
 
 def stream_url(parent: pulumi.ComponentResource, name: str, function: aws.lambda_.Function,
                qualifier=None, iam: bool = False) -> aws.lambda_.FunctionUrl:
+    """The streaming function URL on ``qualifier``, and with no IAM auth the permission letting anyone call it."""
     auth = "AWS_IAM" if iam else "NONE"
     url = aws.lambda_.FunctionUrl(
         f"{name}-stream-url",
