@@ -5,7 +5,9 @@ its arguments. Both load lazily, so the ``skylift`` command's local side does
 not pay for importing pulumi_aws.
 """
 
-__all__ = ["App", "AppArgs", "ScheduleArgs", "ThrottleArgs", "DomainArgs", "AlarmsArgs"]
+_ARGS = ("AppArgs", "ScheduleArgs", "ThrottleArgs", "VpcArgs", "AuthorizerArgs", "PermissionArgs", "DomainArgs",
+         "AlarmsArgs")
+__all__ = ["App", *_ARGS]
 
 
 def __getattr__(name):
@@ -13,7 +15,7 @@ def __getattr__(name):
         from .app import App
 
         return App
-    if name in ("AppArgs", "ScheduleArgs", "ThrottleArgs", "DomainArgs", "AlarmsArgs"):
+    if name in _ARGS:
         from . import args
 
         return getattr(args, name)

@@ -8,7 +8,8 @@ target and permission per schedule (all invoking the `live` alias of the
 version each deploy publishes), with a dead-letter queue for failed
 schedule runs; optionally a custom domain, alarms, and an S3 bucket for big
 zips. The main children are attributes (``role``, ``function``, ``alias``,
-``api``, ``stage``, ``log_group``), so a program can attach more to them.
+``api``, ``stage``, ``log_group``, ``dead_letter_queue``), so a program can
+attach more to them.
 Arguments are validated before the first child is registered, so a bad value
 never leaves half an app behind.
 """
@@ -20,42 +21,22 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-from skylift_shim.events.schedule import schedule_input
 
 from . import artifact, config, policies
-from .args import AppArgs, ScheduleArgs
+from .args import AppArgs
+from .children import child_options
 from .children.alarms import alarms
 from .children.artifact_bucket import function_code
-from .children.authorizer import route_authorization
 from .children.dead_letter import dead_letter_queue, schedule_invoke_config
 from .children.domain import custom_domain
+from .children.http_api import http_api
 from .children.live_alias import live_alias
+from .children.log_group import retained_log_group
 from .children.role_access import attach_policies, network_arn_prefix
+from .children.schedules import schedule
 from .children.stream_url import stream_url
 from .loading import checked
-from .naming import access_log_group_name, function_name, log_group_name
-from .settings import HTTP_API_TIMEOUT_SECONDS
-
-HANDLER = "skylift_shim.handler"
-
-MAX_INTEGRATION_TIMEOUT_MS = HTTP_API_TIMEOUT_SECONDS * 1000
-
-ACCESS_LOG_FORMAT = json.dumps(
-    {
-        "requestId": "$context.requestId",
-        "ip": "$context.identity.sourceIp",
-        "requestTime": "$context.requestTime",
-        "httpMethod": "$context.httpMethod",
-        "path": "$context.path",
-        "routeKey": "$context.routeKey",
-        "status": "$context.status",
-        "protocol": "$context.protocol",
-        "responseLength": "$context.responseLength",
-        "integrationLatency": "$context.integrationLatency",
-        "integrationError": "$context.integrationErrorMessage",
-    },
-    sort_keys=True,
-)
+from .naming import HANDLER, function_name, log_group_name
 
 
 class App(pulumi.ComponentResource):
@@ -102,22 +83,23 @@ class App(pulumi.ComponentResource):
         self._tags = dict(settings.get("tags") or {}) or None
 
         role = self._role()
-        log_group = self._log_group("logs", log_group_name(self._function_name), settings)
+        log_group = retained_log_group(self, f"{name}-logs", log_group_name(self._function_name), settings, self._tags)
         queue = dead_letter_queue(self, name, self._tags) if settings.get("schedules") else None
         policy = self._role_policy(role, log_group, queue, settings)
         attach_policies(self, name, role, settings.get("policy_arns"))
         function = self._function(settings, zip_, role, queue, [log_group, policy])
         alias = live_alias(self, name, function)
-        api, stage = self._http_api(alias, settings)
-        rules = [self._schedule(schedule, alias) for schedule in settings.get("schedules") or ()]
+        api, stage = http_api(self, name, self._function_name, alias, settings, self._tags)
+        rules = [schedule(self, name, entry, alias, self._tags) for entry in settings.get("schedules") or ()]
         if queue is not None:
             # Schedules invoke the alias, so its own asynchronous-invoke settings are the ones that apply.
             schedule_invoke_config(self, name, function, settings, qualifier=alias.name)
-        domain = settings.get("domain") and custom_domain(self, name, settings["domain"], api, stage, self._tags)
+        domain = None if settings.get("domain") is None else custom_domain(
+            self, name, settings["domain"], api, stage, self._tags)
         alarm_set = None if settings.get("alarms") is None else alarms(
             self, name, settings["alarms"], function_name=self._function_name, timeout_s=int(settings["timeout"]),
-            api=api, stage=stage, schedules=bool(rules), dead_letter_queue=queue, tags=self._tags)
-        streamed = settings.get("streaming") and stream_url(
+            api=api, stage=stage, dead_letter_queue=queue, tags=self._tags)
+        streamed = None if not settings.get("streaming") else stream_url(
             self, name, function, qualifier=alias.name, iam=(settings.get("authorizer") or {}).get("type") == "iam")
         self._warn_when_unlimited(settings)
 
@@ -143,31 +125,15 @@ class App(pulumi.ComponentResource):
         self.domain_target_zone_id = domain.target_zone_id if domain else _none()
         self.alarm_topic_arn = alarm_set.topic_arn if alarm_set else _none()
         self.stream_url = streamed.function_url if streamed else _none()
-        names = ("url", "function_name", "function_arn", "live_version", "alias_arn", "log_group_name", "api_id",
-                 "role_arn", "role_name", "schedule_rule_names", "domain_url", "domain_target",
-                 "domain_target_zone_id", "alarm_topic_arn", "stream_url")
-        self.register_outputs({output: getattr(self, output) for output in names})
-
-    def _child_options(self, **extra) -> pulumi.ResourceOptions:
-        """ResourceOptions of a child: parented to this App (its providers and aliases follow), plus ``extra``."""
-        return pulumi.ResourceOptions(parent=self, **extra)
+        # The annotated attributes are the outputs: Pulumi's component analyzer reads them for the schema.
+        self.register_outputs({output: getattr(self, output) for output in App.__annotations__})
 
     def _role(self) -> aws.iam.Role:
         return aws.iam.Role(
             f"{self._name}-role",
             assume_role_policy=json.dumps(policies.assume_role_policy(), sort_keys=True),
             tags=self._tags,
-            opts=self._child_options(),
-        )
-
-    def _log_group(self, suffix: str, log_group_name: str, settings) -> aws.cloudwatch.LogGroup:
-        return aws.cloudwatch.LogGroup(
-            f"{self._name}-{suffix}",
-            name=log_group_name,
-            retention_in_days=int(settings["log_retention_days"]),
-            kms_key_id=settings.get("kms_key_arn"),
-            tags=self._tags,
-            opts=self._child_options(),
+            opts=child_options(self),
         )
 
     def _role_policy(self, role, log_group, queue, settings) -> aws.iam.RolePolicy:
@@ -185,7 +151,7 @@ class App(pulumi.ComponentResource):
             role=role.id,
             policy=pulumi.Output.all(log_group.arn, queue and queue.arn, network_arn_prefix(settings.get("vpc")))
             .apply(document),
-            opts=self._child_options(),
+            opts=child_options(self),
         )
 
     def _warn_when_unlimited(self, settings) -> None:
@@ -230,86 +196,7 @@ class App(pulumi.ComponentResource):
             # Lambda compares base64(SHA-256) of the package, not hex.
             source_code_hash=base64.b64encode(bytes.fromhex(zip_.sha256)).decode(),
             tags=self._tags,
-            opts=self._child_options(depends_on=[*depends_on, *uploads]),
-        )
-
-    def _http_api(self, alias: aws.lambda_.Alias, settings):
-        name = self._name
-        # With a custom domain in use the default execute-api URL may be turned off.
-        disable_default = bool((settings.get("domain") or {}).get("disable_execute_api_endpoint")) or None
-        api = aws.apigatewayv2.Api(f"{name}-api", protocol_type="HTTP", disable_execute_api_endpoint=disable_default,
-                                   tags=self._tags, opts=self._child_options())
-        integration = aws.apigatewayv2.Integration(
-            f"{name}-integration",
-            api_id=api.id,
-            integration_type="AWS_PROXY",
-            integration_uri=alias.invoke_arn,
-            integration_method="POST",
-            # pulumi-aws defaults to 1.0; the shim speaks the 2.0 event format.
-            payload_format_version="2.0",
-            timeout_milliseconds=_integration_timeout_ms(int(settings["timeout"])),
-            opts=self._child_options(),
-        )
-        aws.apigatewayv2.Route(
-            f"{name}-route",
-            api_id=api.id,
-            route_key="$default",
-            target=integration.id.apply(lambda id_: f"integrations/{id_}"),
-            **route_authorization(self, name, api, settings.get("authorizer")),
-            opts=self._child_options(),
-        )
-        access_logs = self._log_group("access-logs", access_log_group_name(self._function_name), settings)
-        stage = aws.apigatewayv2.Stage(
-            f"{name}-stage",
-            api_id=api.id,
-            name="$default",
-            auto_deploy=True,
-            access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(
-                destination_arn=access_logs.arn,
-                format=ACCESS_LOG_FORMAT,
-            ),
-            default_route_settings=_route_settings(settings.get("throttle")),
-            tags=self._tags,
-            opts=self._child_options(),
-        )
-        # Any stage, any method, any path of this API, and of no other.
-        self._invoke_permission(
-            f"{name}-api-permission", alias, "apigateway.amazonaws.com",
-            api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
-        )
-        return api, stage
-
-    def _schedule(self, schedule: ScheduleArgs, alias: aws.lambda_.Alias) -> aws.cloudwatch.EventRule:
-        child = f"{self._name}-schedule-{schedule['name']}"
-        method = schedule["method"]  # filled in by checked()
-        rule = aws.cloudwatch.EventRule(
-            child,
-            schedule_expression=schedule["schedule"],
-            description=f"skylift {self._name}: {method} {schedule['path']} on {schedule['schedule']}",
-            tags=self._tags,
-            opts=self._child_options(),
-        )
-        request = schedule_input(schedule["name"], method, schedule["path"], schedule.get("body"))
-        aws.cloudwatch.EventTarget(
-            f"{child}-target",
-            rule=rule.name,
-            arn=alias.arn,
-            input=json.dumps(request, sort_keys=True),
-            opts=self._child_options(),
-        )
-        self._invoke_permission(f"{child}-permission", alias, "events.amazonaws.com", rule.arn)
-        return rule
-
-    def _invoke_permission(self, child: str, alias: aws.lambda_.Alias, principal: str, source_arn):
-        return aws.lambda_.Permission(
-            child,
-            action="lambda:InvokeFunction",
-            function=alias.function_name,
-            # Callers may invoke the alias only, not $LATEST or a version by number.
-            qualifier=alias.name,
-            principal=principal,
-            source_arn=source_arn,
-            opts=self._child_options(),
+            opts=child_options(self, depends_on=[*depends_on, *uploads]),
         )
 
 
@@ -317,24 +204,8 @@ def _none() -> pulumi.Output:
     return pulumi.Output.from_input(None)
 
 
-def _integration_timeout_ms(function_timeout_s: int) -> int:
-    # A second more than the function, so Lambda's own timeout error comes
-    # back rather than the gateway's 503; never above the HTTP API's limit.
-    return min(MAX_INTEGRATION_TIMEOUT_MS, (function_timeout_s + 1) * 1000)
-
-
 def _vpc_config(vpc) -> Optional[aws.lambda_.FunctionVpcConfigArgs]:
     if not vpc:
         return None
     return aws.lambda_.FunctionVpcConfigArgs(subnet_ids=list(vpc["subnet_ids"]),
                                              security_group_ids=list(vpc["security_group_ids"]))
-
-
-def _route_settings(throttle) -> Optional[aws.apigatewayv2.StageDefaultRouteSettingsArgs]:
-    if not throttle:
-        return None
-    burst, rate = throttle.get("burst_limit"), throttle.get("rate_limit")
-    return aws.apigatewayv2.StageDefaultRouteSettingsArgs(
-        throttling_burst_limit=None if burst is None else int(burst),
-        throttling_rate_limit=None if rate is None else float(rate),
-    )

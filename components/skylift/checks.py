@@ -1,5 +1,10 @@
 """The checks the settings table names: ``check(checker, key, value)``, one ``checker.problem`` per problem.
 
+Here: the builders every check module uses (``one_of``, ``int_range``, ``matching``, ``boolean_meaning``...)
+and the checks of the app's own keys (command, source, environment, tags, schedules, domain, alarms,
+artifact bucket); the hardening keys' checks (KMS, VPC, code signing, authorizer, IAM) are in
+``security_checks``, built from the same builders.
+
 ``key`` is the full key to name (``skylift:memory``, ``skylift:schedules[0].path``); ``value``
 is never None (a missing key is the table's business: required or skipped). ``checker``
 (skylift.validation.Checker) also gives ``show`` (a value, or "a secret value"), ``key(field)``,
@@ -25,13 +30,107 @@ RESERVED_PREFIXES = ("AWS_", "SKYLIFT_")
 ENVIRONMENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 # EventBridge rule names: the schedule name becomes part of one.
 SCHEDULE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# The instruction sets Lambda runs; a script or a system command gets the first.
 LAMBDA_ARCHITECTURES = ("arm64", "x86_64")
+_DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+_HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# S3's rules for a bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
+
+# --- builders: checks made from a few words ---
 
 def is_int(value) -> bool:
     # Pulumi's component provider may hand integers over as floats.
     return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
 
+
+def one_of(allowed):
+    def check(checker, key, value):
+        if value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(allowed)}, got {checker.show(key, value)}")
+    return check
+
+
+def one_of_days(allowed):
+    def check(checker, key, value):
+        if not is_int(value) or value not in allowed:
+            checker.problem(f"{key} must be one of {', '.join(map(str, allowed))} (days), got {checker.show(key, value)}")
+    return check
+
+
+def int_range(low, high, unit):
+    def check(checker, key, value) -> bool:
+        if not is_int(value) or not low <= value <= high:
+            checker.problem(f"{key} must be an integer from {low} to {high} ({unit}), got {checker.show(key, value)}")
+            return False
+        return True
+    return check
+
+
+def at_least(low, unit):
+    def check(checker, key, value):
+        if not is_int(value) or value < low:
+            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {checker.show(key, value)}")
+    return check
+
+
+def number_at_least(low, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+            checker.problem(f"{key} must be a number of at least {low}{unit}, got {checker.show(key, value)}")
+    return check
+
+
+def number_range(low, high, unit):
+    def check(checker, key, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            # A float key decodes 901 as 901.0: show it as written.
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            checker.problem(f"{key} must be a number from {low} to {high} ({unit}), got {checker.show(key, shown)}")
+    return check
+
+
+def boolean_meaning(meaning: str = ""):
+    """A check that the value is true or false; a ``meaning`` says what true does:
+    "<key> must be true or false (<meaning>)"."""
+    said = f" ({meaning})" if meaning else ""
+
+    def check(checker, key, value):
+        if not isinstance(value, bool):
+            checker.problem(f"{key} must be true or false{said}, got {checker.show(key, value)}")
+    return check
+
+
+boolean = boolean_meaning()
+_streaming_flag = boolean_meaning("a function URL streaming the app's answers")
+
+
+def is_string_list(value) -> bool:
+    """A non-empty list of non-empty strings."""
+    return isinstance(value, list) and bool(value) and all(isinstance(item, str) and item for item in value)
+
+
+def string_list(what: str):
+    """A check that the value ``is_string_list``; ``what`` completes "<key> must be a non-empty list of <what>"."""
+    def check(checker, key, value):
+        if not is_string_list(value):
+            checker.problem(f"{key} must be a non-empty list of {what}, got {checker.show(key, value)}")
+    return check
+
+
+def matching(pattern: re.Pattern, what: str):
+    """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
+    def check(checker, key, value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
+    return check
+
+
+# --- the app and its schedules ---
 
 def source_dir(source, base_dir) -> Path:
     return Path(base_dir, source)
@@ -89,29 +188,6 @@ def shell_command(checker, key, value):
         checker.problem(f"{key} must be a shell command line, got {checker.show(key, value)}")
 
 
-def one_of(allowed):
-    def check(checker, key, value):
-        if value not in allowed:
-            checker.problem(f"{key} must be one of {', '.join(allowed)}, got {checker.show(key, value)}")
-    return check
-
-
-def one_of_days(allowed):
-    def check(checker, key, value):
-        if not is_int(value) or value not in allowed:
-            checker.problem(f"{key} must be one of {', '.join(map(str, allowed))} (days), got {checker.show(key, value)}")
-    return check
-
-
-def int_range(low, high, unit):
-    def check(checker, key, value) -> bool:
-        if not is_int(value) or not low <= value <= high:
-            checker.problem(f"{key} must be an integer from {low} to {high} ({unit}), got {checker.show(key, value)}")
-            return False
-        return True
-    return check
-
-
 def timeout(low, high, http_api_limit):
     in_range = int_range(low, high, "s")
 
@@ -122,31 +198,8 @@ def timeout(low, high, http_api_limit):
     return check
 
 
-def at_least(low, unit):
-    def check(checker, key, value):
-        if not is_int(value) or value < low:
-            checker.problem(f"{key} must be an integer of at least {low}{unit}, got {value!r}")
-    return check
-
-
-def number_at_least(low, unit):
-    def check(checker, key, value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-            checker.problem(f"{key} must be a number of at least {low}{unit}, got {value!r}")
-    return check
-
-
-def number_range(low, high, unit):
-    def check(checker, key, value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            # A float key decodes 901 as 901.0: show it as written.
-            shown = int(value) if isinstance(value, float) and value.is_integer() else value
-            checker.problem(f"{key} must be a number from {low} to {high} ({unit}), got {checker.show(key, shown)}")
-    return check
-
-
 def streaming(checker, key, value):
-    boolean_meaning("a function URL streaming the app's answers")(checker, key, value)
+    _streaming_flag(checker, key, value)
     authorizer = checker.value("authorizer") or {}
     if value is True and isinstance(authorizer, dict) and authorizer.get("type") == "jwt":
         checker.problem(f"{key} cannot be combined with a jwt authorizer: a function URL checks IAM signatures "
@@ -155,13 +208,13 @@ def streaming(checker, key, value):
 
 def path(checker, key, value):
     if not isinstance(value, str) or not value.startswith("/"):
-        checker.problem(f"{key} must be a path starting with /, got {value!r}")
+        checker.problem(f"{key} must be a path starting with /, got {checker.show(key, value)}")
 
 
 def schedule_name(checker, key, value):
     if not isinstance(value, str) or not SCHEDULE_NAME.fullmatch(value) or len(value) > 64:
         checker.problem(f"{key} must be 1 to 64 letters, digits, '.', '-' or '_' "
-                        f"(it becomes part of the EventBridge rule name), got {value!r}")
+                        f"(it becomes part of the EventBridge rule name), got {checker.show(key, value)}")
 
 
 def schedule_expression(checker, key, value):
@@ -173,7 +226,7 @@ def schedule_expression(checker, key, value):
 
 def request_body(checker, key, value):
     if not isinstance(value, str):
-        checker.problem(f"{key} must be a string (the request body), got {value!r}")
+        checker.problem(f"{key} must be a string (the request body), got {checker.show(key, value)}")
 
 
 def environment(checker, key, value):
@@ -214,14 +267,14 @@ def _environment_size(checker, key, value):
 
 def tags(checker, key, value):
     if not isinstance(value, dict):
-        checker.problem(f"{key} must be a map of name: value strings, got {value!r}")
+        checker.problem(f"{key} must be a map of name: value strings, got {checker.show(key, value)}")
         return
     for name, item in value.items():
         if not isinstance(name, str) or not 1 <= len(name) <= 128 or name.lower().startswith("aws:"):
             checker.problem(f"{key}: {name!r} is not a valid tag name (1 to 128 characters, "
                             f"not starting with aws:, which AWS reserves)")
         if not isinstance(item, str) or len(item) > 256:
-            checker.problem(f"{key}.{name} must be a string of at most 256 characters, got {item!r}")
+            checker.problem(f"{key}.{name} must be a string of at most 256 characters, got {checker.show(key, item)}")
 
 
 def _is_output(value) -> bool:
@@ -232,35 +285,7 @@ def _is_output(value) -> bool:
     return isinstance(value, pulumi.Output)
 
 
-_DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
-_HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
-_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
-_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-# S3's rules for a bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit.
-_BUCKET_NAME = re.compile(r"(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-
-
-def boolean(checker, key, value):
-    if not isinstance(value, bool):
-        checker.problem(f"{key} must be true or false, got {checker.show(key, value)}")
-
-
-def boolean_meaning(meaning: str):
-    """``boolean``, its message saying what true does: "<key> must be true or false (<meaning>)"."""
-    def check(checker, key, value):
-        if not isinstance(value, bool):
-            checker.problem(f"{key} must be true or false ({meaning}), got {checker.show(key, value)}")
-    return check
-
-
-def matching(pattern: re.Pattern, what: str):
-    """A check that the value is a string matching ``pattern``; ``what`` completes "<key> must be <what>"."""
-    def check(checker, key, value):
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            checker.problem(f"{key} must be {what}, got {checker.show(key, value)}")
-    return check
-
+# --- the domain, the alarms, the artifact bucket ---
 
 domain_name = matching(_DOMAIN_NAME, "a lower-case domain name like api.example.com (no scheme, no path, no wildcard)")
 hosted_zone_id = matching(_HOSTED_ZONE_ID, "a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ")

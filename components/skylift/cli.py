@@ -111,11 +111,13 @@ def plan(ctx, stack, as_json, update):
 
 
 def _describe_bytecode(built, runtime) -> str:
+    from skylift.artifact import MAX_UNZIPPED_BYTES
+
     if built.bytecode:
         return f".pyc for {built.bytecode} beside each of {built.bytecode_files} .py files"
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     if runtime == f"python{here}":
-        return f"none (with them the code would be over Lambda's {artifact.MAX_UNZIPPED_BYTES >> 20} MB unzipped limit)"
+        return f"none (with them the code would be over Lambda's {MAX_UNZIPPED_BYTES >> 20} MB unzipped limit)"
     return (f"none (this Python is {here}, the function runs {runtime}; build with {runtime} "
             "to ship .pyc and spare every cold start compiling the shim)")
 
@@ -196,18 +198,20 @@ def versions(ctx, stack):
 @click.pass_context
 def rollback(ctx, stack, to_version, yes):
     """Point the `live` alias at an earlier version: all traffic moves at once, nothing is deployed."""
-    from skylift.operations import versions as published_versions
+    from skylift.naming import LIVE_ALIAS
+    from skylift.operations import OperationError, versions as published_versions
 
     target = _target(ctx, stack)
     change = published_versions.choose(target, to_version)
-    question = (f"Point {target.function_name}:live (stack {stack}) from version {change.from_version} "
+    question = (f"Point {target.function_name}:{LIVE_ALIAS} (stack {stack}) from version {change.from_version} "
                 f"to version {change.to_version}?")
     if not yes:
         if not sys.stdin.isatty():
-            raise SkyliftError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
+            raise OperationError(f"{question} Not on a terminal, so not asking: pass --yes to roll back")
         click.confirm(question, abort=True)
     published_versions.apply(target, change)
-    click.echo(f"{target.function_name}:live now points at version {change.to_version} (was {change.from_version}).")
+    click.echo(f"{target.function_name}:{LIVE_ALIAS} now points at version {change.to_version} "
+               f"(was {change.from_version}).")
     click.echo(f"This lasts until the next `pulumi up -s {stack}` that publishes a version (or any "
-               f"`pulumi up --refresh`), which points live at the newest code again: to stay back, "
+               f"`pulumi up --refresh`), which points {LIVE_ALIAS} at the newest code again: to stay back, "
                f"revert the change and deploy.")

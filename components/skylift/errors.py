@@ -7,6 +7,7 @@ its traceback: the CLI catches ``SkyliftError`` and nothing broader.
     ├── ConfigError           stack config or App arguments; ``problems`` lists every one
     │   └── StackFileError    Pulumi.yaml or Pulumi.<stack>.yaml missing, unreadable or malformed
     ├── ArtifactError         the app cannot be packaged (folder, build hook, size limits)
+    │   └── FileTimesError    SOURCE_DATE_EPOCH is not a time (skylift.file_times)
     ├── ScheduleError         a rate()/cron() expression EventBridge would refuse
     ├── InvokeError           `skylift invoke` cannot make or send its event
     ├── ServeError            `skylift dev` cannot listen on its port

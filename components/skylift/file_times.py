@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import ArtifactError
+
 # Zip's epoch: the earliest time the format can hold.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z
@@ -26,8 +28,8 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 GIT_TIMEOUT_SECONDS = 60
 
 
-class FileTimesError(ValueError):
-    """SOURCE_DATE_EPOCH is set but is not a time."""
+class FileTimesError(ArtifactError, ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a time: the zip cannot be dated."""
 
 
 @dataclass(frozen=True)

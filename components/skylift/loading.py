@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .args import AppArgs
 from .artifact import elf_architecture, executable_path
+from .checks import LAMBDA_ARCHITECTURES
 from .errors import ConfigError
 from . import settings
 from .stack_file import EncryptedValue, as_pulumi_string, read_stack_file
@@ -114,7 +115,7 @@ def resolve_architecture(args: AppArgs, *, base_dir=".") -> str:
     source = Path(base_dir, args.get("source") or settings.BY_KEY["source"].default)
     executable = executable_path(source, args.get("command") or "")
     detected = elf_architecture(executable) if executable is not None else None
-    return detected if detected in ("arm64", "x86_64") else "arm64"
+    return detected if detected in LAMBDA_ARCHITECTURES else LAMBDA_ARCHITECTURES[0]
 
 
 def decode(value, kind):
@@ -156,4 +157,3 @@ def _object_fields(fields, value, key: str, problems: list):
         else:
             problems.append(unknown(f"{key}.{name}", name, by_key, ""))
     return converted
-

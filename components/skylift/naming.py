@@ -1,4 +1,5 @@
-"""The Lambda function's name: derived here only, for the deployed App and for `skylift dev`."""
+"""The names the deployed App, `skylift dev` and `skylift logs|versions|rollback` must agree on, each
+derived here only: the function's name, its log groups, the `live` alias, the shim's handler."""
 
 import re
 
@@ -17,6 +18,15 @@ def function_name(project: str, name: str, stack: str) -> str:
     cleaned = _NOT_IN_FUNCTION_NAME.sub("-", "-".join(parts)).strip("-")
     return cleaned[:FUNCTION_NAME_MAX]
 
+
+def program_function_name(project: str, stack: str) -> str:
+    """The function of a skylift program (``__main__.py``), whose App is named after the project:
+    what `skylift dev` runs and `skylift logs|versions|rollback` look for."""
+    return function_name(project, project, stack)
+
+
+HANDLER = "skylift_shim.handler"
+"""The function's handler: the shim's entry point, at the zip's root."""
 
 LIVE_ALIAS = "live"
 """The alias every caller invokes: the App points it at each deploy's version, `skylift rollback` moves it."""

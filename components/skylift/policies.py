@@ -105,7 +105,9 @@ def app_statement(index: int, permission) -> dict:
     if permission.get("conditions"):
         statement["Condition"] = permission["conditions"]
     return statement
-def alarm_key_policy(partition: str, account: str, region: str, alarm_prefix: str) -> dict:
+
+
+def alarm_key_policy(partition: str, region: str, account: str, alarm_prefix: str) -> dict:
     """Key policy of the KMS key encrypting the alarm topic.
 
     CloudWatch cannot publish to a topic encrypted with the AWS-managed key

@@ -1,9 +1,10 @@
 """The checks of the hardening settings (KMS, VPC, code signing, authorizer, the app's IAM
-permissions), as the settings table names them: ``check(checker, key, value)``."""
+permissions), as the settings table names them: ``check(checker, key, value)``, built with
+``checks``' builders where one fits."""
 
 import re
 
-from .checks import one_of
+from .checks import is_string_list, matching, one_of, string_list
 
 AUTHORIZER_TYPES = ("jwt", "iam")
 AUTHORIZER_KEYS = {"jwt": ("type", "issuer", "audiences"), "iam": ("type",)}
@@ -19,25 +20,18 @@ SECURITY_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}")
 IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
 
 
-def arn(pattern, what):
-    def check(checker, key, value):
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            checker.problem(f"{key} must be {what}, got {value!r}")
-    return check
-
-
-kms_key_arn = arn(KMS_KEY_ARN, "the ARN of a symmetric customer-managed KMS key, "
-                               "arn:aws:kms:<region>:<account>:key/<id>")
-code_signing_config_arn = arn(CODE_SIGNING_CONFIG_ARN, "the ARN of a Lambda code signing config, "
-                                                       "arn:aws:lambda:<region>:<account>:code-signing-config:"
-                                                       "csc-<17 characters>")
+kms_key_arn = matching(KMS_KEY_ARN, "the ARN of a symmetric customer-managed KMS key, "
+                                    "arn:aws:kms:<region>:<account>:key/<id>")
+code_signing_config_arn = matching(CODE_SIGNING_CONFIG_ARN, "the ARN of a Lambda code signing config, "
+                                                            "arn:aws:lambda:<region>:<account>:code-signing-config:"
+                                                            "csc-<17 characters>")
 
 
 def ids(pattern, most, example):
     def check(checker, key, value):
         if not isinstance(value, list) or not 1 <= len(value) <= most or not all(
                 isinstance(item, str) and pattern.fullmatch(item) for item in value):
-            checker.problem(f"{key} must be a list of 1 to {most} ids like {example}, got {value!r}")
+            checker.problem(f"{key} must be a list of 1 to {most} ids like {example}, got {checker.show(key, value)}")
     return check
 
 
@@ -48,12 +42,10 @@ authorizer_type = one_of(AUTHORIZER_TYPES)
 
 def https_url(checker, key, value):
     if not isinstance(value, str) or not value.startswith("https://"):
-        checker.problem(f"{key} must be the https:// URL of the token issuer, got {value!r}")
+        checker.problem(f"{key} must be the https:// URL of the token issuer, got {checker.show(key, value)}")
 
 
-def audiences(checker, key, value):
-    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        checker.problem(f"{key} must be a non-empty list of the accepted token audiences, got {value!r}")
+audiences = string_list("the accepted token audiences")
 
 
 def authorizer(checker, key, value):
@@ -72,7 +64,7 @@ def authorizer(checker, key, value):
 
 def actions(checker, key, value):
     if not isinstance(value, list) or not value:
-        checker.problem(f"{key} must be a non-empty list of IAM actions like s3:GetObject, got {value!r}")
+        checker.problem(f"{key} must be a non-empty list of IAM actions like s3:GetObject, got {checker.show(key, value)}")
         return
     for action in value:
         if action == "*" or (isinstance(action, str) and action.endswith(":*")):
@@ -84,8 +76,8 @@ def actions(checker, key, value):
 
 
 def resources(checker, key, value):
-    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        checker.problem(f"{key} must be a non-empty list of ARNs, got {value!r}")
+    if not is_string_list(value):
+        checker.problem(f"{key} must be a non-empty list of ARNs, got {checker.show(key, value)}")
     elif "*" in value:
         checker.problem(f"{key}: '*' grants the actions on every resource of the account; name the ARNs of the "
                         f"app's own resources (an action IAM authorizes only on '*' belongs in a policy of policyArns)")
@@ -94,19 +86,19 @@ def resources(checker, key, value):
 def conditions(checker, key, value):
     if not isinstance(value, dict) or not value or not all(isinstance(item, dict) for item in value.values()):
         checker.problem(f"{key} must be an IAM Condition block, operator: {{key: value}}, "
-                        f"e.g. {{StringEquals: {{'aws:ResourceTag/team': payments}}}}, got {value!r}")
+                        f"e.g. {{StringEquals: {{'aws:ResourceTag/team': payments}}}}, got {checker.show(key, value)}")
 
 
 def policy_arns(checker, key, value):
     if not isinstance(value, list):
-        checker.problem(f"{key} must be a list of IAM managed policy ARNs, got {value!r}")
+        checker.problem(f"{key} must be a list of IAM managed policy ARNs, got {checker.show(key, value)}")
         return
     names = {}
     for index, item in enumerate(value):
         match = POLICY_ARN.fullmatch(item) if isinstance(item, str) else None
         if match is None:
             checker.problem(f"{key}[{index}] must be an IAM managed policy ARN like "
-                            f"arn:aws:iam::123456789012:policy/app-data, got {item!r}")
+                            f"arn:aws:iam::123456789012:policy/app-data, got {checker.show(key, item)}")
         elif match.group(1) in names:
             checker.problem(f"{key}[{index}] names the policy {match.group(1)} again (also {key}[{names[match.group(1)]}])")
         else:

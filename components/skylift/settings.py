@@ -37,12 +37,12 @@ REQUIRED = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 
 DEFAULT_RUNTIME = "python3.13"
 RUNTIMES = ("python3.12", DEFAULT_RUNTIME)
-ARCHITECTURES = ("auto", "arm64", "x86_64")
+ARCHITECTURES = ("auto", *checks.LAMBDA_ARCHITECTURES)
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
                       731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 # API Gateway HTTP APIs give up on an integration after 30 s, whatever the function's timeout.
 HTTP_API_TIMEOUT_SECONDS = 30
-# Lambda's limits for asynchronous invocations (EventInvokeConfig): retries and event age.
+# How often Lambda retries a failed asynchronous invocation (a schedule run) unless told otherwise.
 SCHEDULE_RETRIES_DEFAULT = 2
 
 
@@ -144,7 +144,8 @@ SETTINGS = (
     Setting("runtime", "runtime", str, "Lambda runtime running the shim: " + ", ".join(f"`{r}`" for r in RUNTIMES),
             DEFAULT_RUNTIME, check=checks.one_of(RUNTIMES)),
     Setting("architecture", "architecture", str,
-            "`auto` (from the ELF header of the command's executable; a script gets `arm64`), `arm64`, `x86_64`",
+            f"`auto` (from the ELF header of the command's executable; a script gets `{checks.LAMBDA_ARCHITECTURES[0]}`), "
+            + ", ".join(f"`{a}`" for a in checks.LAMBDA_ARCHITECTURES),
             "auto", check=checks.one_of(ARCHITECTURES)),
     Setting("memory", "memory", int, "MB, 128..10240", 512, check=checks.int_range(128, 10240, "MB")),
     Setting("timeout", "timeout", int,

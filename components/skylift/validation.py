@@ -1,10 +1,14 @@
 """AppArgs -> every problem, each naming the full key and what is allowed, in the order of the settings table."""
 
 import difflib
+import re
 from pathlib import Path
 
 from . import settings
 from .settings import REQUIRED, Setting
+
+# `skylift:schedules` of `skylift:schedules[0].path`; a project's name (the namespace) may hold dots.
+_TOP_KEY = re.compile(r"(?:[^:]*:)?[^.\[]*")
 
 
 def validate(args, *, base_dir=".", key: str = "skylift", secret_keys=()) -> list:
@@ -44,7 +48,9 @@ class Checker:
         return default if value is None and default is not REQUIRED else value
 
     def show(self, key: str, value) -> str:
-        return "a secret value" if key in self.secret_keys else repr(value)
+        """``value`` as a message may show it: never a secret key's, nor one inside it (``<key>.a``,
+        ``<key>[0]``: Pulumi makes the whole key secret when any part of it is)."""
+        return "a secret value" if _TOP_KEY.match(key).group() in self.secret_keys else repr(value)
 
     def check(self, setting: Setting, key: str, value):
         if value is None:
@@ -60,7 +66,7 @@ class Checker:
 
     def check_list(self, setting: Setting, key: str, items):
         if not isinstance(items, (list, tuple)):
-            self.problem(f"{key} must be a list of {setting.field_keys()}, got {items!r}")
+            self.problem(f"{key} must be a list of {setting.field_keys()}, got {self.show(key, items)}")
             return
         first_use = {sub.field: {} for sub in setting.fields if sub.unique}
         for index, item in enumerate(items):
@@ -69,7 +75,7 @@ class Checker:
 
     def check_object(self, fields, key: str, value, shape: str, first_use=None, noun=""):
         if not isinstance(value, dict):
-            self.problem(f"{key} must be {shape}, got {value!r}")
+            self.problem(f"{key} must be {shape}, got {self.show(key, value)}")
             return
         by_field = {sub.field: sub for sub in fields}
         for name in value:
@@ -90,7 +96,7 @@ class Checker:
 
     def check_unique(self, sub: Setting, key: str, value, seen: dict, item_key: str, noun: str):
         if value in seen:
-            self.problem(f"{key} {value!r} is already the {sub.key} of {seen[value]}; "
+            self.problem(f"{key} {self.show(key, value)} is already the {sub.key} of {seen[value]}; "
                          f"{noun} {sub.key}s must be unique")
         else:
             seen[value] = item_key

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import yaml
+import scan  # policy/scan.py: conftest.py puts policy/ on sys.path
 from policy_harness import POLICIES, REPO, stack_resources, violations
 
 # The committed stacks' previews build into the repository's own .skylift/: one worker, once (tests/skylift/app/test_program.py).
@@ -48,6 +49,7 @@ def test_the_committed_stacks_hold_what_the_rules_inspect(committed):
                                            {"productionStacks": ["staging"]})] == ["skylift-function"]
 
 
+# scan.py's hardening options (its --every-option), with schedules and the other options around them.
 EVERY_OPTION = {
     "aws:region": "eu-west-1",
     "web:command": "./server.py",
@@ -55,13 +57,7 @@ EVERY_OPTION = {
     "web:schedules": [{"name": "tick", "schedule": "rate(5 minutes)", "path": "/tasks/tick"}],
     "web:scheduleRetries": 1,
     "web:scheduleMaxEventAge": 3600,
-    "web:tracing": True,
-    "web:kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "web:vpc": {"subnetIds": ["subnet-0a1b2c3d4e5f60718"], "securityGroupIds": ["sg-0a1b2c3d4e5f60718"]},
-    "web:codeSigningConfigArn": "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-0123456789abcdef0",
-    "web:authorizer": {"type": "jwt", "issuer": "https://auth.example.com/", "audiences": ["web"]},
-    "web:permissions": [{"actions": ["dynamodb:GetItem"],
-                         "resources": ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"]}],
+    **{f"web:{key}": value for key, value in scan.EVERY_OPTION.items()},
     "web:policyArns": ["arn:aws:iam::123456789012:policy/orders-read"],
 }
 

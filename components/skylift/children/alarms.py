@@ -13,6 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options, deployment_arn_parts
 from .. import policies
 
 PERIOD_SECONDS = 300
@@ -34,12 +35,13 @@ class Alarms:
 
 
 def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, function_name: str, timeout_s: int,
-           api, stage, schedules: bool, dead_letter_queue=None, tags=None) -> Alarms:
-    """The topic (made or given), its email subscription, and one alarm per THRESHOLDS entry that applies."""
+           api, stage, dead_letter_queue=None, tags=None) -> Alarms:
+    """The topic (made or given), its email subscription, and one alarm per THRESHOLDS entry that applies;
+    ``dead_letter_queue`` is the schedules' (an app without schedules has none)."""
     topic_arn = pulumi.Output.from_input(settings.get("topic_arn") or _topic(parent, name, function_name, tags).arn)
     if settings.get("email"):
         aws.sns.TopicSubscription(f"{name}-alarms-email", topic=topic_arn, protocol="email",
-                                  endpoint=settings["email"], opts=pulumi.ResourceOptions(parent=parent))
+                                  endpoint=settings["email"], opts=child_options(parent))
     function_metric = {"namespace": "AWS/Lambda", "dimensions": {"FunctionName": function_name}}
     made = [
         _alarm(parent, name, function_name, "errors", topic_arn, tags, metric_name="Errors", statistic="Sum",
@@ -51,12 +53,11 @@ def alarms(parent: pulumi.ComponentResource, name: str, settings: dict, *, funct
         _alarm(parent, name, function_name, "5xx", topic_arn, tags, metric_name="5xx", statistic="Sum", threshold=0,
                namespace="AWS/ApiGateway", dimensions={"ApiId": api.id, "Stage": stage.name}),
     ]
-    if schedules:
+    if dead_letter_queue is not None:
         # Schedules invoke asynchronously: after the retries Lambda drops an event it cannot hand to the
         # dead-letter queue, and only this metric says so.
         made.append(_alarm(parent, name, function_name, "dropped-events", topic_arn, tags,
                            metric_name="AsyncEventsDropped", statistic="Sum", threshold=0, **function_metric))
-    if dead_letter_queue is not None:
         made.append(queue_alarm(parent, name, function_name, dead_letter_queue, topic_arn, tags))
     return Alarms(topic_arn, [alarm.name for alarm in made])
 
@@ -69,21 +70,18 @@ def queue_alarm(parent: pulumi.ComponentResource, name: str, function_name: str,
 
 
 def _topic(parent, name: str, function_name: str, tags) -> aws.sns.Topic:
-    partition = aws.get_partition_output().partition
-    account = aws.get_caller_identity_output().account_id
-    region = aws.get_region_output().region
-    policy = pulumi.Output.all(partition, account, region).apply(
-        lambda values: json.dumps(policies.alarm_key_policy(*values, f"{function_name}-"), sort_keys=True))
+    policy = deployment_arn_parts().apply(lambda parts: json.dumps(
+        policies.alarm_key_policy(*parts, f"{function_name}-"), sort_keys=True))
     key = aws.kms.Key(
         f"{name}-alarms-key",
         description=f"skylift {function_name}: encrypts the alarm topic",
         enable_key_rotation=True,
         policy=policy,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     return aws.sns.Topic(f"{name}-alarms", kms_master_key_id=key.arn, tags=tags,
-                         opts=pulumi.ResourceOptions(parent=parent))
+                         opts=child_options(parent))
 
 
 def _alarm(parent, name: str, function_name: str, what: str, topic_arn, tags, *, metric_name: str, namespace: str,
@@ -107,5 +105,5 @@ def _alarm(parent, name: str, function_name: str, what: str, topic_arn, tags, *,
         alarm_actions=[topic_arn],
         ok_actions=[topic_arn],
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )

@@ -12,6 +12,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
 from .. import artifact, policies
 
 NONCURRENT_DAYS = 30
@@ -32,13 +33,13 @@ def function_code(parent: pulumi.ComponentResource, name: str, function_name: st
         source=pulumi.FileAsset(str(zip_.path)),
         content_type="application/zip",
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     return {"s3_bucket": uploaded.bucket, "s3_key": uploaded.key}, [uploaded]
 
 
 def _private_bucket(parent, name: str, tags) -> pulumi.Output:
-    child = pulumi.ResourceOptions(parent=parent)
+    child = child_options(parent)
     bucket = aws.s3.Bucket(f"{name}-artifacts", tags=tags, opts=child)
     settings = [
         aws.s3.BucketPublicAccessBlock(

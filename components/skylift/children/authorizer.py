@@ -6,6 +6,8 @@ Schedules invoke the function directly through EventBridge, so they are unaffect
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
+
 # Where API Gateway reads the bearer token of a JWT authorizer.
 TOKEN_SOURCE = "$request.header.Authorization"
 
@@ -27,6 +29,6 @@ def route_authorization(parent: pulumi.ComponentResource, name: str, api: aws.ap
             issuer=authorizer["issuer"],
             audiences=list(authorizer["audiences"]),
         ),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     return {"authorization_type": "JWT", "authorizer_id": jwt.id}

@@ -9,6 +9,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
 from ..settings import SCHEDULE_RETRIES_DEFAULT
 
 # SQS keeps a message at most 14 days: the longest time to notice and replay a failed run.
@@ -16,13 +17,14 @@ RETENTION_SECONDS = 14 * 24 * 60 * 60
 
 
 def dead_letter_queue(parent: pulumi.ComponentResource, name: str, tags) -> aws.sqs.Queue:
+    """The queue a schedule run goes to once Lambda has given up retrying it."""
     return aws.sqs.Queue(
         f"{name}-dead-letters",
         message_retention_seconds=RETENTION_SECONDS,
         # Encrypted at rest with an SQS-owned key: the role needs no KMS grant to send.
         sqs_managed_sse_enabled=True,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
 
 
@@ -38,5 +40,5 @@ def schedule_invoke_config(parent: pulumi.ComponentResource, name: str, function
         qualifier=qualifier,
         maximum_retry_attempts=SCHEDULE_RETRIES_DEFAULT if retries is None else int(retries),
         maximum_event_age_in_seconds=None if age is None else int(age),
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )

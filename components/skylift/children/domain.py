@@ -12,6 +12,8 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -24,6 +26,8 @@ class Domain:
 
 
 def custom_domain(parent: pulumi.ComponentResource, name: str, domain: dict, api, stage, tags) -> Domain:
+    """The domain name mapped to ``stage``, its certificate (given, or requested and validated in the zone)
+    and, with a zone, its A and AAAA records."""
     zone_id = domain.get("zone_id")
     certificate_arn = domain.get("certificate_arn") or _validated_certificate(parent, name, domain["name"], zone_id, tags)
     domain_name = aws.apigatewayv2.DomainName(
@@ -35,14 +39,14 @@ def custom_domain(parent: pulumi.ComponentResource, name: str, domain: dict, api
             security_policy="TLS_1_2",
         ),
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     aws.apigatewayv2.ApiMapping(
         f"{name}-api-mapping",
         api_id=api.id,
         domain_name=domain_name.id,
         stage=stage.name,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     configuration = domain_name.domain_name_configuration
     target = configuration.apply(lambda c: c.target_domain_name)
@@ -60,7 +64,7 @@ def _validated_certificate(parent, name: str, domain_name: str, zone_id: Optiona
         domain_name=domain_name,
         validation_method="DNS",
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     option = certificate.domain_validation_options.apply(lambda options: options[0])
     record = aws.route53.Record(
@@ -72,13 +76,13 @@ def _validated_certificate(parent, name: str, domain_name: str, zone_id: Optiona
         ttl=300,
         # ACM asks for the same record again when the certificate is replaced.
         allow_overwrite=True,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     validation = aws.acm.CertificateValidation(
         f"{name}-certificate-validation",
         certificate_arn=certificate.arn,
         validation_record_fqdns=[record.fqdn],
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     # The domain name waits for the certificate to be issued, not merely requested.
     return validation.certificate_arn
@@ -91,5 +95,5 @@ def _alias_record(parent, child: str, zone_id: str, domain_name: str, record_typ
         name=domain_name,
         type=record_type,
         aliases=[aws.route53.RecordAliasArgs(name=target, zone_id=target_zone, evaluate_target_health=False)],
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )

@@ -6,6 +6,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options, deployment_arn_parts
 from ..security_checks import policy_name
 
 
@@ -13,22 +14,19 @@ def network_arn_prefix(vpc) -> Optional[pulumi.Output[str]]:
     """``arn:<partition>:ec2:<region>:<account>`` of the deployment, for a function in a VPC."""
     if not vpc:
         return None
-    return pulumi.Output.all(
-        aws.get_partition_output().partition,
-        aws.get_region_output().region,
-        aws.get_caller_identity_output().account_id,
-    ).apply(lambda parts: "arn:{}:ec2:{}:{}".format(*parts))
+    return deployment_arn_parts().apply(lambda parts: "arn:{}:ec2:{}:{}".format(*parts))
 
 
 def attach_policies(parent: pulumi.ComponentResource, name: str, role: aws.iam.Role,
                     policy_arns) -> list[aws.iam.RolePolicyAttachment]:
+    """One attachment per managed policy of ``policyArns``."""
     # Named after the policy, not its position, so reordering the list replaces nothing.
     return [
         aws.iam.RolePolicyAttachment(
             f"{name}-policy-{policy_name(arn)}",
             role=role.name,
             policy_arn=arn,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=child_options(parent),
         )
         for arn in policy_arns or ()
     ]

@@ -9,9 +9,12 @@ authorizer (a JWT authorizer cannot guard a function URL, so that combination is
 import pulumi
 import pulumi_aws as aws
 
+from . import child_options
+
 
 def stream_url(parent: pulumi.ComponentResource, name: str, function: aws.lambda_.Function,
                qualifier=None, iam: bool = False) -> aws.lambda_.FunctionUrl:
+    """The streaming function URL on ``qualifier``, and with no IAM auth the permission letting anyone call it."""
     auth = "AWS_IAM" if iam else "NONE"
     url = aws.lambda_.FunctionUrl(
         f"{name}-stream-url",
@@ -19,7 +22,7 @@ def stream_url(parent: pulumi.ComponentResource, name: str, function: aws.lambda
         qualifier=qualifier,
         authorization_type=auth,
         invoke_mode="RESPONSE_STREAM",
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=child_options(parent),
     )
     if not iam:
         # A public URL needs a resource policy allowing anyone to call it, limited to URL calls of
@@ -31,6 +34,6 @@ def stream_url(parent: pulumi.ComponentResource, name: str, function: aws.lambda
             qualifier=qualifier,
             principal="*",
             function_url_auth_type=auth,
-            opts=pulumi.ResourceOptions(parent=parent),
+            opts=child_options(parent),
         )
     return url

@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from skylift.errors import ConfigError, OperationError
-from skylift.naming import access_log_group_name, function_name, log_group_name
+from skylift.errors import OperationError
+from skylift.naming import access_log_group_name, log_group_name, program_function_name
 from skylift.stack_file import read_stack_file
 
 
@@ -36,17 +36,14 @@ class Target:
 
 
 def locate(project_dir: Path, stack: str) -> Target:
-    """The Target of ``Pulumi.<stack>.yaml``; OperationError when it has no region to go by."""
-    try:
-        namespace, path, values, _ = read_stack_file(project_dir, stack)
-    except ConfigError as error:
-        raise OperationError(str(error)) from None
+    """The Target of ``Pulumi.<stack>.yaml``: StackFileError when it cannot be read, OperationError when
+    it has no region to go by."""
+    namespace, path, values, _ = read_stack_file(project_dir, stack)
     region = values.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if not region:
         raise OperationError(f"{path} sets no aws:region and neither AWS_REGION nor AWS_DEFAULT_REGION is set: "
                              f"pulumi config set aws:region eu-west-1 --stack {stack}")
-    # The program names its App after the project (__main__.py), as skylift dev assumes too.
-    return Target(stack, function_name(namespace, namespace, stack), str(region))
+    return Target(stack, program_function_name(namespace, stack), str(region))
 
 
 @contextlib.contextmanager

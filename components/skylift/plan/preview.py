@@ -32,8 +32,9 @@ from skylift.config import as_pulumi_string, read_stack_file
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-SECRET_PLACEHOLDER = "[secret]"
-"""What a ``secure:`` stack value reads as: the ciphertext needs the stack's key."""
+SECRET = "[secret]"
+"""How a secret reads in a plan: a ``secure:`` stack value (its ciphertext needs the stack's key)
+and any value the program marked secret."""
 
 _STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -45,7 +46,7 @@ class Secret:
     value: Any
 
     def __repr__(self) -> str:
-        return "Secret([secret])"
+        return f"Secret({SECRET})"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], li
     Values are strings (objects as JSON, as ``pulumi.Config.get_object`` expects); a key holding
     any ``secure:`` value is a secret key, with the value replaced by a placeholder.
     """
-    project, _, values, secret_keys = read_stack_file(project_dir, stack, secure=lambda _: SECRET_PLACEHOLDER)
+    project, _, values, secret_keys = read_stack_file(project_dir, stack, secure=lambda _: SECRET)
     return project, {key: as_pulumi_string(value) for key, value in values.items()}, sorted(secret_keys)
 
 
@@ -240,14 +241,11 @@ class _CloudMocks(mocks.Mocks):
         return f"arn:{self.partition}:apigateway:{self.region}:lambda:{path}"
 
     def _computed(self, type_: str, logical_name: str, name: str, inputs: dict) -> tuple[str, dict]:
+        """(id, computed outputs) of one resource, as AWS would answer for it."""
+        if type_ in _ARNS:
+            return self._named(type_, name)
         arn = f"arn:{self.partition}"
         where = f"{self.region}:{self.account}"
-        if type_ == "aws:iam/role:Role":
-            return name, {"name": name, "arn": f"{arn}:iam::{self.account}:role/{name}"}
-        if type_ == "aws:cloudwatch/logGroup:LogGroup":
-            return name, {"name": name, "arn": f"{arn}:logs:{where}:log-group:{name}"}
-        if type_ == "aws:cloudwatch/eventRule:EventRule":
-            return name, {"name": name, "arn": f"{arn}:events:{where}:rule/{name}"}
         if type_ == "aws:lambda/function:Function":
             function_arn = f"{arn}:lambda:{where}:function:{name}"
             # A first deploy with publish=True publishes version 1.
@@ -272,18 +270,31 @@ class _CloudMocks(mocks.Mocks):
         if type_ == "aws:lambda/functionUrl:FunctionUrl":
             url_id = _digest(logical_name, 32)
             return url_id, {"functionUrl": f"https://{url_id}.lambda-url.{self.region}.on.aws/", "urlId": url_id}
-        answer = self._production_answer(type_, logical_name, name, inputs)
+        answer = self._domain_answer(type_, logical_name, name, inputs)
         if answer is not None:
             return answer
+        if type_ == "aws:kms/key:Key":
+            key_id = _uuid(logical_name)
+            return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
         if type_.startswith("aws:apigatewayv2/"):
             # Integrations, routes, stages: AWS gives them short random ids.
             return _digest(logical_name, 7), {}
         return name, {}
 
-    def _production_answer(self, type_: str, logical_name: str, name: str, inputs: dict) -> Optional[tuple[str, dict]]:
-        """Domain, alarm and artifact-bucket children (issue 9); None for any other type."""
-        arn = f"arn:{self.partition}"
-        where = f"{self.region}:{self.account}"
+    def _named(self, type_: str, name: str) -> tuple[str, dict]:
+        """A resource known by its name: its ARN, and the id AWS uses for it (the name, an ARN, a URL)."""
+        arn = f"arn:{self.partition}:" + _ARNS[type_].format(region=self.region, account=self.account, name=name)
+        if type_ == "aws:sns/topic:Topic":
+            return arn, {"name": name, "arn": arn}
+        if type_ == "aws:sqs/queue:Queue":
+            url = f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
+            return url, {"name": name, "arn": arn, "url": url}
+        if type_ == "aws:s3/bucket:Bucket":
+            return name, {"bucket": name, "arn": arn}
+        return name, {"name": name, "arn": arn}
+
+    def _domain_answer(self, type_: str, logical_name: str, name: str, inputs: dict) -> Optional[tuple[str, dict]]:
+        """The custom domain's children: domain name, certificate and its validation, DNS records; else None."""
         if type_ == "aws:apigatewayv2/domainName:DomainName":
             target = f"d-{_digest(inputs['domainName'], 10)}.execute-api.{self.region}.{self.dns_suffix}"
             return inputs["domainName"], {"domainNameConfiguration": {
@@ -292,7 +303,7 @@ class _CloudMocks(mocks.Mocks):
         if type_ == "aws:acm/certificate:Certificate":
             domain_name = inputs["domainName"]
             certificate_id = _uuid(logical_name)
-            certificate_arn = f"{arn}:acm:{where}:certificate/{certificate_id}"
+            certificate_arn = f"arn:{self.partition}:acm:{self.region}:{self.account}:certificate/{certificate_id}"
             return certificate_id, {"arn": certificate_arn, "domainValidationOptions": [{
                 "domainName": domain_name,
                 "resourceRecordName": f"_{_digest(domain_name, 32)}.{domain_name}.",
@@ -303,19 +314,19 @@ class _CloudMocks(mocks.Mocks):
             return inputs["certificateArn"], {}
         if type_ == "aws:route53/record:Record":
             return f"{inputs['zoneId']}_{name}_{inputs['type']}", {"fqdn": str(name).rstrip(".")}
-        if type_ == "aws:kms/key:Key":
-            key_id = _uuid(logical_name)
-            return key_id, {"arn": f"{arn}:kms:{where}:key/{key_id}", "keyId": key_id}
-        if type_ == "aws:sns/topic:Topic":
-            return f"{arn}:sns:{where}:{name}", {"name": name, "arn": f"{arn}:sns:{where}:{name}"}
-        if type_ == "aws:s3/bucket:Bucket":
-            return name, {"bucket": name, "arn": f"{arn}:s3:::{name}"}
-        if type_ == "aws:sqs/queue:Queue":
-            url = f"https://sqs.{self.region}.{self.dns_suffix}/{self.account}/{name}"
-            return url, {"name": name, "arn": f"{arn}:sqs:{where}:{name}", "url": url}
-        if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
-            return name, {"name": name, "arn": f"{arn}:cloudwatch:{where}:alarm:{name}"}
         return None
+
+
+# The ARN (after ``arn:<partition>:``) of each resource type known by its name.
+_ARNS = {
+    "aws:iam/role:Role": "iam::{account}:role/{name}",
+    "aws:cloudwatch/logGroup:LogGroup": "logs:{region}:{account}:log-group:{name}",
+    "aws:cloudwatch/eventRule:EventRule": "events:{region}:{account}:rule/{name}",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "cloudwatch:{region}:{account}:alarm:{name}",
+    "aws:sns/topic:Topic": "sns:{region}:{account}:{name}",
+    "aws:sqs/queue:Queue": "sqs:{region}:{account}:{name}",
+    "aws:s3/bucket:Bucket": "s3:::{name}",
+}
 
 
 def _digest(text: str, length: int) -> str:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pulumi
 
 from skylift.plan import preview as previewing
-
-SECRET = "[secret]"
+from skylift.plan.preview import SECRET
 
 
 def plan(project_dir: Path, stack: str) -> previewing.Preview:

@@ -267,6 +267,31 @@ def test_secret_environment_values_are_never_shown(project):
     assert error.value.problems == ["skylift:environment.TOKEN must be a string (quote it in YAML), got a secret value"]
 
 
+def test_no_check_shows_a_secret_keys_value_nor_one_inside_it(project):
+    # Under `pulumi up` a secret key's value reaches the checks decrypted; setting one sub-key
+    # (`--secret --path skylift:authorizer.issuer`) makes the whole key secret.
+    secret = "s3cr3t"
+    values = {"skylift:command": "./server.py", "skylift:readinessPath": secret, "skylift:reservedConcurrency": -1,
+              "skylift:tags": {"team": secret * 50}, "skylift:kmsKeyArn": secret,
+              "skylift:authorizer": {"type": "jwt", "issuer": secret, "audiences": secret},
+              "skylift:schedules": [{"name": secret, "schedule": "rate(1 minute)", "path": secret, "body": 1}],
+              "skylift:throttle": secret}
+    with pytest.raises(ConfigError) as error:
+        load(values, namespace="skylift", base_dir=project, secret_keys=set(values) - {"skylift:command"})
+    assert error.value.problems == [
+        "skylift:schedules[0].path must be a path starting with /, got a secret value",
+        "skylift:schedules[0].body must be a string (the request body), got a secret value",
+        "skylift:readinessPath must be a path starting with /, got a secret value",
+        "skylift:throttle must be a map with burstLimit and rateLimit, got a secret value",
+        "skylift:reservedConcurrency must be an integer of at least 0, got a secret value",
+        "skylift:tags.team must be a string of at most 256 characters, got a secret value",
+        "skylift:kmsKeyArn must be the ARN of a symmetric customer-managed KMS key, "
+        "arn:aws:kms:<region>:<account>:key/<id>, got a secret value",
+        "skylift:authorizer.issuer must be the https:// URL of the token issuer, got a secret value",
+        "skylift:authorizer.audiences must be a non-empty list of the accepted token audiences, got a secret value",
+    ]
+
+
 def test_encrypted_values_pass_and_count_by_name_only(project):
     args = load({"skylift:command": "./server.py", "skylift:environment": {"TOKEN": EncryptedValue("v1:" + "A" * 5000)}},
                 namespace="skylift", base_dir=project)

@@ -2,12 +2,15 @@
 
 import difflib
 import json
+import re
 import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
 from skylift import args as app_args
+from skylift.config import load
 from skylift.settings import REQUIRED, SETTINGS, readme_table, readme_with_table
 
 REPO = Path(__file__).resolve().parents[3]
@@ -111,3 +114,30 @@ def test_pulumi_strings_are_decoded_by_kind(kind, given, decoded):
     from skylift.loading import decode
 
     assert decode(given, kind) == decoded and type(decode(given, kind)) is type(decoded)
+
+
+def readme_stack_examples() -> list:
+    """The ``skylift:`` keys of each YAML block of the README that sets any, as a stack file holds them."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"^```yaml\n(.*?)^```", readme, flags=re.S | re.M):
+        parsed = yaml.safe_load(block)
+        values = parsed.get("config", parsed) if isinstance(parsed, dict) else {}
+        keys = {key: value for key, value in values.items() if str(key).startswith("skylift:")}
+        if keys:
+            examples.append(keys)
+    return examples
+
+
+def test_every_key_has_a_readme_example():
+    shown = {key.removeprefix("skylift:") for example in readme_stack_examples() for key in example}
+    assert [s.key for s in SETTINGS if s.key not in shown] == []
+
+
+@pytest.mark.parametrize("example", readme_stack_examples(), ids=lambda example: ",".join(example)[:60])
+def test_each_readme_example_is_valid(example, tmp_path):
+    source = tmp_path / example.get("skylift:source", "app")
+    source.mkdir()
+    (source / "server").write_text("#!/bin/sh\n")
+    (source / "server").chmod(0o755)
+    load({"skylift:command": "./server", **example}, namespace="skylift", base_dir=tmp_path)

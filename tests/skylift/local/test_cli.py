@@ -328,3 +328,13 @@ def test_port_in_use_is_a_clean_error(project):
                                  capture_output=True, text=True, timeout=60)
     assert outcome.returncode == 2
     assert outcome.stderr == f"Error: cannot serve on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_build_says_a_zip_for_this_python_has_no_bytecode_because_of_the_size_limit():
+    from types import SimpleNamespace
+
+    from skylift import cli
+
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    built = SimpleNamespace(bytecode=None, bytecode_files=0)
+    assert cli._describe_bytecode(built, here) == "none (with them the code would be over Lambda's 250 MB unzipped limit)"

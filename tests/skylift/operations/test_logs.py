@@ -79,6 +79,12 @@ def test_bad_since(aws, project):
         2, "Error: --since must be a positive number followed by s, m, h or d (e.g. 10m, 2h), got 'yesterday'\n")
 
 
+def test_logs_of_a_stack_without_a_stack_file(project):
+    result = CliRunner().invoke(main, ["--cwd", str(project), "logs", "--stack", "prod"])
+    assert (result.exit_code, result.output) == (
+        2, f"Error: stack 'prod' has no config file: {project / 'Pulumi.prod.yaml'} does not exist\n")
+
+
 def test_logs_of_a_stack_not_deployed(aws, project):
     result = run(project)
     assert result.exit_code == 2
@@ -101,3 +107,14 @@ def test_follow_prints_new_lines_until_ctrl_c(aws, project):
         watchdog.cancel()
         process.kill()
     assert (process.returncode, rest, errors) == (0, "", "")
+
+
+def test_every_field_of_the_stages_access_log_format_is_rendered():
+    # `skylift logs --access` reads the records the App's stage writes: the two must agree on the names.
+    from skylift.children.http_api import ACCESS_LOG_FORMAT
+    from skylift.operations.logs import render
+
+    record = {name: f"<{name}>" for name in json.loads(ACCESS_LOG_FORMAT)}
+    assert render({"message": json.dumps(record)}, access=True) == (
+        "<requestTime> <status> <httpMethod> <path> <integrationLatency>ms <responseLength>B <ip> <requestId> "
+        "error=<integrationError>")
