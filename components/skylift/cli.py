@@ -49,16 +49,19 @@ def main(ctx: click.Context, cwd: Path) -> None:
 @_stack_option
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Execution environments; each runs one invocation at a time.")
+              help="Execution environments; each runs --concurrency invocations at a time.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Invocations each environment takes at once (sets AWS_LAMBDA_MAX_CONCURRENCY, "
+                   "as Lambda Managed Instances do).")
 @click.option("--freeze/--no-freeze", default=True, show_default=True,
               help="Stop the app's processes between invocations, as Lambda does.")
 @click.pass_context
-def dev(ctx, stack, port, workers, freeze):
+def dev(ctx, stack, port, workers, concurrency, freeze):
     """Serve the app at http://127.0.0.1:PORT through the shim, as Lambda would run it."""
     from skylift.local import dev as dev_server
 
     stack_config = _load(ctx, stack)
-    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze)
+    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze, concurrency=concurrency)
 
 
 @main.command()

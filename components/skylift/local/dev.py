@@ -6,6 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from skylift_shim.environment import MAX_CONCURRENCY
 from skylift_shim.events.schedule import DEFAULT_METHOD
 from skylift_shim.events.schedule import schedule_input as make_schedule_input
 
@@ -17,10 +18,16 @@ from .server import DevServer, access_line, response_for
 from .worker import WorkerSpec
 
 
-def worker_spec(stack_config, task_root: Path, *, freeze: bool, stdout=None, warn=print) -> WorkerSpec:
+def worker_spec(stack_config, task_root: Path, *, freeze: bool, stdout=None, warn=print,
+                concurrency: int = 1) -> WorkerSpec:
+    environment = project.lambda_environment(stack_config, task_root, warn=warn)
+    if concurrency > 1:
+        # What Lambda Managed Instances set: the shim's loop runs that many pollers.
+        environment[MAX_CONCURRENCY] = str(concurrency)
     return WorkerSpec(
         task_root=task_root,
-        environment=project.lambda_environment(stack_config, task_root, warn=warn),
+        environment=environment,
+        concurrency=concurrency,
         timeout=float(stack_config.args["timeout"]),
         freeze=freeze,
         function_arn=f"arn:aws:lambda:us-east-1:000000000000:function:{project.function_name(stack_config)}",
@@ -55,13 +62,13 @@ def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
     log(access_line("schedule", target, status, invocation))
 
 
-def serve(stack_config, *, port: int, workers: int, freeze: bool) -> None:
+def serve(stack_config, *, port: int, workers: int, freeze: bool, concurrency: int = 1) -> None:
     def log(line: str) -> None:
         print(line, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
         task_root = prepare(stack_config, Path(temp), log=log)
-        pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log), size=workers)
+        pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log, concurrency=concurrency), size=workers)
         try:
             server = DevServer(port, pool, log)
         except OSError as error:

@@ -1,7 +1,7 @@
 """A fixed set of workers; each invocation waits for an idle one.
 
 Lambda would scale out instead; locally a queue in front of --workers
-environments keeps each one to one invocation at a time.
+environments keeps each one to spec.concurrency invocations at a time.
 """
 
 import queue
@@ -22,10 +22,11 @@ class WorkerPool:
         self.workers = [Worker(spec) for _ in range(size)]
         self._idle: queue.Queue[Worker] = queue.Queue()
         for worker in self.workers:
-            self._idle.put(worker)
+            for _ in range(spec.concurrency):
+                self._idle.put(worker)
         self._closed = threading.Event()
 
-    def invoke(self, event: dict, request_id: str | None = None) -> Invocation:
+    def invoke(self, event: dict, request_id: str | None = None, sink=None) -> Invocation:
         if self._closed.is_set():
             raise PoolClosed()
         try:
@@ -35,7 +36,7 @@ class WorkerPool:
         try:
             if self._closed.is_set():
                 raise PoolClosed()
-            return worker.invoke(event, request_id)
+            return worker.invoke(event, request_id, sink)
         finally:
             self._idle.put(worker)
 

@@ -10,6 +10,10 @@ from pathlib import Path
 from skylift import artifact, config
 from skylift.naming import function_name as lambda_function_name, log_group_name
 from skylift.settings import DEFAULT_RUNTIME
+from skylift_shim.environment import EXEC_WRAPPER
+
+# Where Lambda unpacks the zip.
+LAMBDA_TASK_ROOT = "/var/task"
 
 # Lambda's names for the machine types; `uname -m` says aarch64 where Lambda says arm64.
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
@@ -74,6 +78,10 @@ def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-
                      f"set {key} in your shell to give it a value locally (empty for now)")
                 value = ""
         environment[key] = value
+    wrapper = environment.get(EXEC_WRAPPER, "")
+    if wrapper.startswith(LAMBDA_TASK_ROOT + "/"):
+        # The wrapper's path as Lambda sees the unpacked zip, moved to where dev unpacked it.
+        environment[EXEC_WRAPPER] = str(task_root / wrapper[len(LAMBDA_TASK_ROOT) + 1:])
     environment.update(
         {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),

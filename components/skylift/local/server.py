@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) > PAYLOAD_LIMIT_BYTES or len(json.dumps(event)) > PAYLOAD_LIMIT_BYTES:
             return httpapi.gateway_error(413), None
         try:
-            invocation = self.server.pool.invoke(event, request_id)
+            invocation = self.server.pool.invoke(event)
         except PoolClosed:
             return httpapi.gateway_error(503), None
         return response_for(invocation, self.command), invocation

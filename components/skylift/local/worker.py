@@ -1,32 +1,32 @@
-"""One Lambda execution environment, locally: a worker process and its invocations.
+"""One Lambda execution environment, locally: a runtime process polling a Runtime API of its own.
 
-The worker (worker_process.py) runs the handler from the unpacked artifact,
-in a session of its own. This side starts it on the first invocation (a cold
-start), hands it one event at a time, enforces the function timeout (the
-environment is killed, the next invocation starts cold, as on Lambda), and
-freezes the whole session between invocations, as Lambda does.
+On the first invocation (a cold start) the worker starts a Runtime API (runtime_api.py) and the
+runtime: through the function's AWS_LAMBDA_EXEC_WRAPPER (the shim's loop) when it has one, else
+worker_process.py, in a session of its own. Events go out through /next; the function timeout
+runs from there (on expiry the environment is killed and the next invocation starts cold, as on
+Lambda). The session is frozen when every poller waits in /next again, i.e. after any work the
+loop lets run after the response, as Lambda freezes.
 """
 
 import json
-import os
-import select
-import struct
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from skylift_shim.events import PAYLOAD_LIMIT_BYTES
-
 from . import session
-from .httpapi import new_request_id
+from .runtime_api import Pending, RuntimeApiServer
 
 WORKER_SCRIPT = Path(__file__).with_name("worker_process.py")
-_HEADER = struct.Struct(">cI")
+EXEC_WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+RUNTIME_API = "AWS_LAMBDA_RUNTIME_API"
 # Lambda's init phase may take 10 s before it is retried under the function timeout.
 INIT_LIMIT = 10.0
+# How often a waiting invocation looks whether its environment died.
+_CHECK_EVERY = 0.05
 
 
 @dataclass
@@ -34,8 +34,9 @@ class Invocation:
     """How one invocation ended.
 
     outcome: "ok" (result holds the result JSON), "error" (error holds the
-    runtime's error document), "timeout", "too_large" (result over 6 MB) or
-    "crashed" (the environment died).
+    runtime's error document), "timeout", "too_large" (result over 6 MB),
+    "crashed" (the environment died) or "streamed" (the answer went to the sink;
+    trailers hold the stream's error trailers, if any).
     """
 
     outcome: str
@@ -44,10 +45,11 @@ class Invocation:
     request_id: str
     result: bytes = b""
     error: dict | None = None
+    trailers: dict | None = None
 
     def lambda_result(self) -> bytes:
         """The JSON the Lambda Invoke API answers with (an error document unless ok)."""
-        if self.outcome == "ok":
+        if self.outcome in ("ok", "streamed"):
             return self.result
         return json.dumps(self.error_document()).encode()
 
@@ -63,10 +65,6 @@ class Invocation:
         return {"errorMessage": message, "errorType": error_type}
 
 
-class _Gone(Exception):
-    """The worker's pipe closed or the deadline passed."""
-
-
 @dataclass
 class WorkerSpec:
     task_root: Path
@@ -76,147 +74,127 @@ class WorkerSpec:
     freeze: bool = True
     function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:local"
     stdout: object = None  # where the app's and shim's logs go (None: ours)
+    concurrency: int = 1  # invocations one environment takes at once (AWS_LAMBDA_MAX_CONCURRENCY)
+
+
+class _Environment:
+    """A running environment: its Runtime API, its runtime process, what is frozen of it."""
+
+    def __init__(self):
+        self.api: RuntimeApiServer | None = None
+        self.process: subprocess.Popen | None = None
+        self.dead = threading.Event()
+        self.frozen: list[int] | None = None
 
 
 class Worker:
-    """A worker process, started lazily, one invocation at a time."""
+    """An execution environment, started lazily, taking up to spec.concurrency invocations at once."""
 
     def __init__(self, spec: WorkerSpec):
         self.spec = spec
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen | None = None
-        self._to_worker: int | None = None
-        self._from_worker: int | None = None
-        self._frozen: list[int] | None = None  # pids stopped after the last invocation
+        self._lock = threading.Lock()  # starting, discarding, freezing and thawing the environment
+        self._env: _Environment | None = None
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        env = self._env
+        return env.process.pid if env and env.process else None
 
-    def invoke(self, event: dict, request_id: str | None = None) -> Invocation:
-        request_id = request_id or new_request_id()
+    def invoke(self, event: dict, request_id: str | None = None, sink=None) -> Invocation:
+        """Run one invocation; a sink (write(bytes), finish(trailers)) receives a streamed answer."""
+        request_id = request_id or str(uuid.uuid4())  # Lambda's request ids are UUIDs
+        started = time.monotonic()
+        pending = Pending(request_id, json.dumps(event).encode(), self.spec.timeout, self.spec.function_arn, sink)
         with self._lock:
-            started = time.monotonic()
-            cold = self._process is None or self._process.poll() is not None
-            deadline = started + self.spec.timeout
-            try:
-                if cold:
+            env = self._env
+            cold = env is None or env.dead.is_set()
+            if cold:
+                self._discard()
+                env = self._env = self._start()
+            elif env.frozen is not None:
+                session.thaw(env.process.pid, env.frozen)
+                env.frozen = None
+            env.api.submit(pending)
+        outcome = self._await(env, pending, started)
+        if outcome in ("timeout", "crashed", "init_error"):
+            with self._lock:
+                if self._env is env:
                     self._discard()
-                    self._start()
-                    kind, payload = self._read_frame(started + max(INIT_LIMIT, self.spec.timeout))
-                    if kind == b"I":
-                        self._discard()
-                        return Invocation("error", cold, _ms(started), request_id, error=json.loads(payload))
-                    # The handler's own time starts after init.
-                    deadline = time.monotonic() + self.spec.timeout
-                elif self._frozen is not None:
-                    session.thaw(self._process.pid, self._frozen)
-                    self._frozen = None
-                message = {
-                    "event": event,
-                    "requestId": request_id,
-                    "deadlineMs": int((time.time() + deadline - time.monotonic()) * 1000),
-                    "functionArn": self.spec.function_arn,
-                }
-                self._write_frame(b"V", json.dumps(message).encode())
-                kind, payload = self._read_frame(deadline)
-            except TimeoutError:
-                self._discard()
-                return Invocation("timeout", cold, _ms(started), request_id)
-            except _Gone:
-                self._discard()
-                return Invocation("crashed", cold, _ms(started), request_id)
-            if self.spec.freeze:
-                self._frozen = session.freeze(self._process.pid)
-            if kind == b"E":
-                return Invocation("error", cold, _ms(started), request_id, error=json.loads(payload))
-            if len(payload) > PAYLOAD_LIMIT_BYTES:
-                return Invocation("too_large", cold, _ms(started), request_id)
-            return Invocation("ok", cold, _ms(started), request_id, result=payload)
+        duration = (time.monotonic() - started) * 1000
+        if outcome == "init_error":
+            return Invocation("error", cold, duration, request_id, error=env.api.init_error)
+        if outcome == "error":
+            return Invocation("error", cold, duration, request_id, error=json.loads(pending.body or b"{}"))
+        return Invocation(outcome, cold, duration, request_id, result=pending.body, trailers=pending.trailers)
+
+    def _await(self, env: _Environment, pending: Pending, started: float) -> str:
+        """How the invocation ended: the answer's kind, "timeout", "crashed" or "init_error"."""
+        init_limit = started + max(INIT_LIMIT, self.spec.timeout)
+        while True:
+            if pending.kind is not None:
+                return "ok" if pending.kind == "response" else pending.kind
+            if env.api.init_failed.is_set():
+                return "init_error"
+            if env.dead.is_set():
+                # The answer may have been posted just before the runtime exited.
+                pending.changed.wait(_CHECK_EVERY)
+                return {None: "crashed", "response": "ok"}.get(pending.kind, pending.kind)
+            handed_out = pending.handed_out
+            limit = init_limit if handed_out is None else handed_out + self.spec.timeout
+            if time.monotonic() >= limit:
+                return "timeout"
+            pending.changed.wait(min(_CHECK_EVERY, max(limit - time.monotonic(), 0.001)))
 
     def stop(self) -> None:
         """End the environment: every process of its session, frozen or not."""
-        process = self._process
-        if process is not None:
-            session.end_session(process.pid)
-        # An invocation in flight now sees the pipe close and returns at once.
-        if self._lock.acquire(timeout=10):
-            try:
-                self._discard()
-            finally:
-                self._lock.release()
+        env = self._env
+        if env is not None and env.process is not None:
+            session.end_session(env.process.pid)
+        with self._lock:
+            self._discard()
 
-    def _start(self) -> None:
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
+    def _start(self) -> _Environment:
         spec = self.spec
-        argv = [sys.executable, "-I", "-S", "-u", str(WORKER_SCRIPT), str(spec.task_root), str(to_worker_r), str(from_worker_w), spec.handler]
-        try:
-            self._process = subprocess.Popen(
-                argv,
-                cwd=spec.task_root,
-                env=spec.environment,
-                stdin=subprocess.DEVNULL,
-                stdout=spec.stdout,
-                pass_fds=(to_worker_r, from_worker_w),
-                start_new_session=True,
-            )
-        finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
-        self._to_worker, self._from_worker = to_worker_w, from_worker_r
-        self._frozen = None
+        env = _Environment()
+        env.api = RuntimeApiServer(on_waiting=lambda waiting: self._on_waiting(env, waiting))
+        argv = [sys.executable, "-I", "-S", "-u", str(WORKER_SCRIPT), str(spec.task_root), spec.handler]
+        wrapper = spec.environment.get(EXEC_WRAPPER)
+        if wrapper:
+            # Lambda runs the wrapper with the runtime's command line as its arguments.
+            argv = [wrapper, *argv]
+        env.process = subprocess.Popen(
+            argv,
+            cwd=spec.task_root,
+            env={**spec.environment, RUNTIME_API: env.api.address},
+            stdin=subprocess.DEVNULL,
+            stdout=spec.stdout,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._watch, args=(env,), daemon=True, name=f"worker-{env.process.pid}").start()
+        return env
+
+    @staticmethod
+    def _watch(env: _Environment) -> None:
+        env.process.wait()
+        env.dead.set()
+
+    def _on_waiting(self, env: _Environment, waiting: int) -> None:
+        """A poller asked for the next event: once all do and none is queued, freeze (as Lambda does)."""
+        if not self.spec.freeze or waiting < self.spec.concurrency:
+            return
+        with self._lock:
+            if (self._env is env and env.frozen is None and not env.dead.is_set()
+                    and env.api.events.empty() and env.api.waiting >= self.spec.concurrency):
+                env.frozen = session.freeze(env.process.pid)
 
     def _discard(self) -> None:
-        if self._process is not None:
-            session.kill_session(self._process.pid)
+        env, self._env = self._env, None
+        if env is None:
+            return
+        if env.process is not None:
+            session.kill_session(env.process.pid)
             try:
-                self._process.wait(timeout=5)
+                env.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
-            self._process = None
-        self._close_pipes()
-
-    def _close_pipes(self) -> None:
-        for fd in (self._to_worker, self._from_worker):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._to_worker = self._from_worker = None
-
-    def _write_frame(self, kind: bytes, payload: bytes) -> None:
-        data = _HEADER.pack(kind, len(payload)) + payload
-        try:
-            while data:
-                data = data[os.write(self._to_worker, data) :]
-        except (BrokenPipeError, OSError, TypeError):
-            raise _Gone() from None
-
-    def _read_exact(self, size: int, deadline: float) -> bytes:
-        chunks, remaining = [], size
-        while remaining:
-            wait = deadline - time.monotonic()
-            if wait <= 0:
-                raise TimeoutError()
-            try:
-                readable, _, _ = select.select([self._from_worker], [], [], wait)
-            except (OSError, ValueError, TypeError):
-                raise _Gone() from None
-            if not readable:
-                raise TimeoutError()
-            chunk = os.read(self._from_worker, min(remaining, 1 << 20))
-            if not chunk:
-                raise _Gone()
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-
-    def _read_frame(self, deadline: float) -> tuple[bytes, bytes]:
-        kind, length = _HEADER.unpack(self._read_exact(_HEADER.size, deadline))
-        return kind, self._read_exact(length, deadline)
-
-
-def _ms(started: float) -> float:
-    return (time.monotonic() - started) * 1000
+        env.api.close()

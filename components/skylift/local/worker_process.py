@@ -1,42 +1,22 @@
-"""The program a `skylift dev` worker runs: Lambda's Python runtime in miniature.
+"""The runtime a `skylift dev` worker starts: Lambda's Python runtime client in miniature.
 
-Run as a script (`python -I -S worker_process.py TASK_ROOT IN_FD OUT_FD HANDLER`),
-not imported: standard library only, nothing of the deployer's environment.
-Like Lambda's runtime it imports the handler once (the init phase: the shim
-starts the app here), then runs one invocation at a time. Events and results
-travel over a pipe, because the app and the shim write their logs to stdout.
-
-Frames: one kind byte, a 4-byte big-endian length, the payload.
-  parent -> worker  b"V" JSON {"event", "requestId", "deadlineMs", "functionArn"}
-  worker -> parent  b"R" ready (init done) | b"I" init error JSON
-                    b"O" the result JSON, serialised as the runtime does | b"E" error JSON
+Run as a script (`python -I -S worker_process.py TASK_ROOT HANDLER`), not imported: standard
+library only, nothing of the deployer's environment. Like Lambda's runtime it imports the handler
+once (the init phase), then polls the Runtime API at $AWS_LAMBDA_RUNTIME_API: next event, the
+handler's result to /response or its exception to /error, an import failure to /init/error.
+With AWS_LAMBDA_EXEC_WRAPPER set, the wrapper is started with this command line instead, as
+Lambda starts it with the managed runtime's (the shim's wrapper runs its own loop).
 """
 
+import http.client
 import importlib
 import json
 import os
-import struct
 import sys
 import time
 import traceback
 
-_HEADER = struct.Struct(">cI")
-
-
-def read_frame(stream):
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None, None
-    kind, length = _HEADER.unpack(header)
-    payload = stream.read(length)
-    if len(payload) < length:
-        return None, None
-    return kind, payload
-
-
-def write_frame(stream, kind, payload):
-    stream.write(_HEADER.pack(kind, len(payload)) + payload)
-    stream.flush()
+PREFIX = "/2018-06-01/runtime"
 
 
 class Context:
@@ -69,31 +49,41 @@ def error_payload(error, error_type=None, message=None):
     ).encode()
 
 
+def post(api, path, body, headers=None):
+    api.request("POST", PREFIX + path, body, headers or {})
+    api.getresponse().read()
+
+
 def main(argv):
-    task_root, in_fd, out_fd, handler_name = argv[1], int(argv[2]), int(argv[3]), argv[4]
+    task_root, handler_name = argv[1], argv[2]
     sys.path.insert(0, task_root)
-    inbox = os.fdopen(in_fd, "rb")
-    outbox = os.fdopen(out_fd, "wb")
+    host, _, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rpartition(":")
+    api = http.client.HTTPConnection(host, int(port))
     module_name, _, function_name = handler_name.rpartition(".")
     try:
         handler = getattr(importlib.import_module(module_name), function_name)
     except Exception as error:  # what Lambda reports as Runtime.ImportModuleError
         message = f"Unable to import module '{module_name}': {error}"
-        write_frame(outbox, b"I", error_payload(error, "Runtime.ImportModuleError", message))
+        post(api, "/init/error", error_payload(error, "Runtime.ImportModuleError", message))
         return 1
-    write_frame(outbox, b"R", b"")
     while True:
-        kind, payload = read_frame(inbox)
-        if kind is None:
-            return 0
-        message = json.loads(payload)
-        context = Context(message["requestId"], message["deadlineMs"], message["functionArn"])
         try:
-            result = json.dumps(handler(message["event"], context)).encode()
+            api.request("GET", PREFIX + "/invocation/next")
+            answer = api.getresponse()
+            event = answer.read()
+        except OSError:
+            return 0
+        if answer.status != 200:
+            return 0
+        request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+        context = Context(request_id, int(answer.getheader("Lambda-Runtime-Deadline-Ms")),
+                          answer.getheader("Lambda-Runtime-Invoked-Function-Arn"))
+        try:
+            result = json.dumps(handler(json.loads(event), context)).encode()
         except Exception as error:
-            write_frame(outbox, b"E", error_payload(error))
+            post(api, f"/invocation/{request_id}/error", error_payload(error))
         else:
-            write_frame(outbox, b"O", result)
+            post(api, f"/invocation/{request_id}/response", result)
         sys.stdout.flush()
 
 
