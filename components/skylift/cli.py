@@ -55,13 +55,16 @@ def main(ctx: click.Context, cwd: Path) -> None:
                    "as Lambda Managed Instances do).")
 @click.option("--freeze/--no-freeze", default=True, show_default=True,
               help="Stop the app's processes between invocations, as Lambda does.")
+@click.option("--stream-port", type=click.IntRange(0, 65535), default=None,
+              help="Also serve the function URL of a `streaming: true` stack here: answers stream as the app writes them.")
 @click.pass_context
-def dev(ctx, stack, port, workers, concurrency, freeze):
+def dev(ctx, stack, port, workers, concurrency, freeze, stream_port):
     """Serve the app at http://127.0.0.1:PORT through the shim, as Lambda would run it."""
     from skylift.local import dev as dev_server
 
     stack_config = _load(ctx, stack)
-    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze, concurrency=concurrency)
+    dev_server.serve(stack_config, port=port, workers=workers, freeze=freeze, concurrency=concurrency,
+                     stream_port=stream_port)
 
 
 @main.command()

@@ -62,17 +62,28 @@ def fire_schedule(pool: WorkerPool, entry: dict, log) -> None:
     log(access_line("schedule", target, status, invocation))
 
 
-def serve(stack_config, *, port: int, workers: int, freeze: bool, concurrency: int = 1) -> None:
+def _listen(port: int, pool: WorkerPool, log, *, function_url: bool = False) -> DevServer:
+    try:
+        return DevServer(port, pool, log, function_url=function_url)
+    except OSError as error:
+        raise ServeError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+
+
+def serve(stack_config, *, port: int, workers: int, freeze: bool, concurrency: int = 1,
+          stream_port: int | None = None) -> None:
     def log(line: str) -> None:
         print(line, flush=True)
 
+    if stream_port is not None and not stack_config.args.get("streaming"):
+        raise ServeError(f"--stream-port serves the function URL of a streaming function: "
+                         f"set {stack_config.namespace}:streaming: true in Pulumi.{stack_config.stack}.yaml")
     with tempfile.TemporaryDirectory(prefix="skylift-dev-") as temp:
         task_root = prepare(stack_config, Path(temp), log=log)
         pool = WorkerPool(worker_spec(stack_config, task_root, freeze=freeze, warn=log, concurrency=concurrency), size=workers)
-        try:
-            server = DevServer(port, pool, log)
-        except OSError as error:
-            raise ServeError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
+        server = _listen(port, pool, log)
+        streamer = None
+        if stream_port is not None:
+            streamer = _listen(stream_port, pool, log, function_url=True)
 
         entries = list(stack_config.args.get("schedules") or [])
         scheduler = Scheduler(entries, lambda entry: fire_schedule(pool, entry, log))
@@ -83,16 +94,23 @@ def serve(stack_config, *, port: int, workers: int, freeze: bool, concurrency: i
                 stopping.set()
                 # shutdown() waits for serve_forever to return: not from its own thread.
                 threading.Thread(target=server.shutdown, daemon=True).start()
+                if streamer is not None:
+                    threading.Thread(target=streamer.shutdown, daemon=True).start()
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             scheduler.start()
+            if streamer is not None:
+                threading.Thread(target=streamer.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+                log(f"skylift dev: function URL (RESPONSE_STREAM) http://127.0.0.1:{streamer.server_address[1]}")
             log(f"skylift dev: serving http://127.0.0.1:{server.server_address[1]}")
             server.serve_forever(poll_interval=0.2)
         finally:
             scheduler.stop()
             pool.close()
             server.server_close()
+            if streamer is not None:
+                streamer.server_close()
             scheduler.join(timeout=5)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

@@ -17,8 +17,7 @@ from skylift_shim.events import PAYLOAD_LIMIT_BYTES
 
 PREFIX = "/2018-06-01/runtime"
 STREAMING_MODE = "streaming"
-# Lambda's limit for a streamed response.
-STREAM_LIMIT_BYTES = 200 * 1024 * 1024
+ERROR_TYPE_TRAILER = "lambda-runtime-function-error-type"
 
 
 class Pending:
@@ -86,16 +85,30 @@ class RuntimeApiServer:
             return self.in_flight.pop(request_id, None)
 
 
+class BrokenOff(Exception):
+    """The runtime's connection closed in the middle of a chunked body (it was killed)."""
+
+
+def _line(handler) -> bytes:
+    line = handler.rfile.readline()
+    if not line:
+        raise BrokenOff()
+    return line
+
+
 def _read_chunks(handler, write: Callable[[bytes], None]) -> dict[str, str]:
     """Pass each chunk of a chunked request body to write(); returns its trailers."""
     while True:
-        size = int(handler.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+        size = int(_line(handler).split(b";", 1)[0].strip() or b"0", 16)
         if size == 0:
             break
-        write(handler.rfile.read(size))
-        handler.rfile.readline()
+        data = handler.rfile.read(size)
+        if len(data) < size:
+            raise BrokenOff()
+        write(data)
+        _line(handler)
     trailers = {}
-    while (line := handler.rfile.readline()) not in (b"\r\n", b"\n", b""):
+    while (line := _line(handler)) not in (b"\r\n", b"\n"):
         name, _, value = line.decode("latin-1").partition(":")
         trailers[name.strip().lower()] = value.strip()
     return trailers
@@ -155,7 +168,8 @@ def _handler_for(api: RuntimeApiServer):
                     pending.answer("too_large")
                     return self._reply(413, b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes)."}')
                 pending.answer("response", body)
-            self._reply(202, b'{"status":"OK"}')
+            if not self.close_connection:
+                self._reply(202, b'{"status":"OK"}')
 
         def _body(self) -> bytes:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -167,7 +181,14 @@ def _handler_for(api: RuntimeApiServer):
         def _stream(self, pending: Pending) -> None:
             pieces = []
             write = pending.sink.write if pending.sink is not None else pieces.append
-            trailers = _read_chunks(self, write)
+            try:
+                trailers = _read_chunks(self, write)
+            except BrokenOff:
+                # The environment died mid-stream: the worker reports the timeout or crash.
+                if pending.sink is not None:
+                    pending.sink.finish({ERROR_TYPE_TRAILER: "Runtime.ExitError"})
+                self.close_connection = True
+                return
             if pending.sink is not None:
                 pending.sink.finish(trailers)
             pending.answer("streamed", b"".join(pieces), trailers)

@@ -14,7 +14,7 @@ from typing import Callable
 from skylift_shim.events import PAYLOAD_LIMIT_BYTES
 from skylift_shim.message import HTTP_METHODS
 
-from . import httpapi
+from . import httpapi, stream_url
 from .pool import PoolClosed, WorkerPool
 from .worker import Invocation
 
@@ -83,14 +83,29 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path.split("?", 1)[0] == RIE_INVOKE_PATH:
             return self._invoke_raw(body)
         request_id = httpapi.new_request_id()
+        if self.server.function_url:
+            return self._function_url(body, request_id)
         response, invocation = self._gateway(body, request_id)
         self.server.log(access_line(self.command, self.path, response.status, invocation))
         self._send(response, request_id)
 
-    def _gateway(self, body: bytes, request_id: str) -> tuple[httpapi.Response, Invocation | None]:
+    def _function_url(self, body: bytes, request_id: str) -> None:
+        """Answer as a function URL in RESPONSE_STREAM mode: streamed answers pass on as they come."""
+        client = stream_url.ClientStream(self, self.command)
+        response, invocation = self._gateway(body, request_id, stream_url.request_event, client)
+        if client.started:
+            self.server.log(access_line(self.command, self.path, client.status or 502, invocation) + " streamed")
+            if client.failed or not client.done.is_set():
+                self.close_connection = True  # the client sees the answer broken off
+            return
+        self.server.log(access_line(self.command, self.path, response.status, invocation))
+        self._send(response)
+
+    def _gateway(self, body: bytes, request_id: str, make_event=httpapi.request_event,
+                 sink=None) -> tuple[httpapi.Response, Invocation | None]:
         """What the HTTP API answers, and the invocation if it made one."""
         try:
-            event = httpapi.request_event(
+            event = make_event(
                 self.command, self.path, list(self.headers.items()), body,
                 source_ip=self.client_address[0], request_id=request_id,
             )
@@ -100,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) > PAYLOAD_LIMIT_BYTES or len(json.dumps(event)) > PAYLOAD_LIMIT_BYTES:
             return httpapi.gateway_error(413), None
         try:
-            invocation = self.server.pool.invoke(event)
+            invocation = self.server.pool.invoke(event, sink=sink)
         except PoolClosed:
             return httpapi.gateway_error(503), None
         return response_for(invocation, self.command), invocation
@@ -141,9 +156,12 @@ def describe_event(event) -> str:
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, pool: WorkerPool, log: Callable[[str], None] | None = None):
+    def __init__(self, port: int, pool: WorkerPool, log: Callable[[str], None] | None = None,
+                 function_url: bool = False):
+        """function_url: answer as a function URL in RESPONSE_STREAM mode instead of as the HTTP API."""
         super().__init__(("127.0.0.1", port), _Handler)
         self.pool = pool
+        self.function_url = function_url
         self._log = log or (lambda line: print(line, file=sys.stdout, flush=True))
         self._log_lock = threading.Lock()
 
