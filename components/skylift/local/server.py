@@ -131,10 +131,11 @@ class _Handler(BaseHTTPRequestHandler):
         except PoolClosed:
             return self._send(httpapi.gateway_error(503))
         headers = [("content-type", "application/json")]
-        if invocation.outcome != "ok":
+        answered = invocation.outcome in ("ok", "streamed")
+        if not answered:
             # The Invoke API answers 200 and flags a function error in a header.
             headers.append(("x-amz-function-error", "Unhandled"))
-        self.server.log(access_line("INVOKE", describe_event(event), 200 if invocation.outcome == "ok" else 500, invocation))
+        self.server.log(access_line("INVOKE", describe_event(event), 200 if answered else 500, invocation))
         self._send(httpapi.Response(200, headers, invocation.lambda_result()))
 
 

@@ -61,6 +61,14 @@ LOOP_APP = textwrap.dedent('''
                 self.chunk(b"data: last\\n\\n")
                 self.wfile.write(b"0\\r\\n\\r\\n")
                 return
+            if self.path == "/break":  # one event, then the app dies mid-answer
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.chunk(b"data: first\\n\\n")
+                time.sleep(0.2)
+                os._exit(4)
             started = time.time()
             if self.path == "/work":
                 threading.Thread(target=work_then_tick, daemon=True).start()
@@ -146,6 +154,24 @@ def test_sse_streams_through_the_function_url_chunk_by_chunk(tmp_path, signals, 
     assert first_arrived < go_written
     assert re.fullmatch(r"GET /sse 200 \d+\.\d ms cold streamed",
                         server.wait_for(lambda line: line.startswith("GET /sse ")))
+
+
+def test_a_stream_broken_off_by_the_app_is_broken_off_for_the_client(tmp_path, signals, run_dev):
+    server = run_dev(write_project(tmp_path / "p", signals, streaming="true"), "--stream-port", "0")
+    port = int(FUNCTION_URL.match(server.wait_for(FUNCTION_URL.match)).group(1))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/break")
+    response = connection.getresponse()
+    assert response.status == 200
+    with pytest.raises(http.client.IncompleteRead) as broken:
+        response.read()
+    assert broken.value.partial == b"data: first\n\n"
+    assert re.fullmatch(r"GET /break 200 \d+\.\d ms cold streamed",
+                        server.wait_for(lambda line: line.startswith("GET /break ")))
+    # The environment goes on: the shim starts the app again.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/hello")
+    assert json.loads(connection.getresponse().read())["pid"] > 0
 
 
 def test_stream_port_needs_a_streaming_stack(tmp_path, signals):
