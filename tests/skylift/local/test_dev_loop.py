@@ -132,12 +132,17 @@ def test_workers_run_the_shims_own_loop(tmp_path, signals, run_dev, processes):
     assert any(b"from skylift_shim.loop import main" in command for command in commands), commands
 
 
-def test_sse_streams_through_the_function_url_chunk_by_chunk(tmp_path, signals, run_dev):
-    server = run_dev(write_project(tmp_path / "p", signals, streaming="true"), "--stream-port", "0")
+def function_url_get(server, path: str) -> http.client.HTTPResponse:
+    """GET path from the function-URL endpoint of a dev server started with --stream-port."""
     port = int(FUNCTION_URL.match(server.wait_for(FUNCTION_URL.match)).group(1))
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/sse")
-    response = connection.getresponse()
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+def test_sse_streams_through_the_function_url_chunk_by_chunk(tmp_path, signals, run_dev):
+    server = run_dev(write_project(tmp_path / "p", signals, streaming="true"), "--stream-port", "0")
+    response = function_url_get(server, "/sse")
     assert (response.status, response.getheader("content-type"), response.getheader("transfer-encoding")) == \
         (200, "text/event-stream", "chunked")
 
@@ -158,10 +163,7 @@ def test_sse_streams_through_the_function_url_chunk_by_chunk(tmp_path, signals, 
 
 def test_a_stream_broken_off_by_the_app_is_broken_off_for_the_client(tmp_path, signals, run_dev):
     server = run_dev(write_project(tmp_path / "p", signals, streaming="true"), "--stream-port", "0")
-    port = int(FUNCTION_URL.match(server.wait_for(FUNCTION_URL.match)).group(1))
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/break")
-    response = connection.getresponse()
+    response = function_url_get(server, "/break")
     assert response.status == 200
     with pytest.raises(http.client.IncompleteRead) as broken:
         response.read()
@@ -169,9 +171,7 @@ def test_a_stream_broken_off_by_the_app_is_broken_off_for_the_client(tmp_path, s
     assert re.fullmatch(r"GET /break 200 \d+\.\d ms cold streamed",
                         server.wait_for(lambda line: line.startswith("GET /break ")))
     # The environment goes on: the shim starts the app again.
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/hello")
-    assert json.loads(connection.getresponse().read())["pid"] > 0
+    assert json.loads(function_url_get(server, "/hello").read())["pid"] > 0
 
 
 def test_stream_port_needs_a_streaming_stack(tmp_path, signals):
