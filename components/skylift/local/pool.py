@@ -33,12 +33,28 @@ class WorkerPool:
             worker = self._idle.get(timeout=QUEUE_WAIT)
         except queue.Empty:
             raise PoolClosed() from None
+        invocation = None
         try:
             if self._closed.is_set():
                 raise PoolClosed()
-            return worker.invoke(event, request_id, sink)
+            invocation = worker.invoke(event, request_id, sink)
+            return invocation
         finally:
+            self._release(worker, invocation)
+
+    def _release(self, worker: Worker, invocation: Invocation | None) -> None:
+        """Make the worker's slot idle again once its runtime asks for the next event: Lambda sends an
+        environment no event while it works on after the response."""
+        free = invocation.environment_free if invocation is not None else None
+        if free is None or free.is_set():
             self._idle.put(worker)
+            return
+
+        def when_free():
+            free.wait(worker.spec.timeout + 1)  # the loop's work after the response ends by the deadline
+            self._idle.put(worker)
+
+        threading.Thread(target=when_free, daemon=True, name="skylift-release").start()
 
     def close(self) -> None:
         self._closed.set()

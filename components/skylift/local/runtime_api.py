@@ -35,6 +35,9 @@ class Pending:
         self.body = b""
         self.trailers: dict[str, str] = {}
         self.changed = threading.Event()
+        # Set once the poller that answered asks for its next event (or the environment is gone):
+        # until then Lambda sends it no other event.
+        self.poller_back = threading.Event()
 
     def answer(self, kind: str, body: bytes = b"", trailers: dict | None = None) -> None:
         self.kind, self.body, self.trailers = kind, body, trailers or {}
@@ -45,6 +48,7 @@ class RuntimeApiServer:
     def __init__(self, on_waiting: Callable[[int], None] = lambda waiting: None):
         self.events: queue.Queue[Pending | None] = queue.Queue()
         self.in_flight: dict[str, Pending] = {}
+        self.lingering: set[Pending] = set()  # answered, their poller not back in /next yet
         self.init_error: dict | None = None
         self.init_failed = threading.Event()
         self.waiting = 0
@@ -66,6 +70,23 @@ class RuntimeApiServer:
             self.events.put(None)
         self.server.shutdown()
         self.server.server_close()
+        with self._lock:
+            for pending in self.lingering:
+                pending.poller_back.set()
+            self.lingering.clear()
+
+    def answered(self, pending: Pending) -> None:
+        with self._lock:
+            self.lingering.add(pending)
+
+    def poller_back(self, answered: Pending | None) -> None:
+        """A poller asks for its next event: the one it answered last (if it is known) is over."""
+        with self._lock:
+            if answered is None and self.lingering:
+                answered = next(iter(self.lingering))  # a poller on a new connection: one of them
+            if answered is not None:
+                self.lingering.discard(answered)
+                answered.poller_back.set()
 
     def next_event(self) -> Pending | None:
         with self._lock:
@@ -133,6 +154,8 @@ def _handler_for(api: RuntimeApiServer):
         def do_GET(self):
             if self.path != f"{PREFIX}/invocation/next":
                 return self._reply(404)
+            api.poller_back(getattr(self, "answered", None))
+            self.answered = None
             pending = api.next_event()
             if pending is None:
                 self.close_connection = True
@@ -169,6 +192,8 @@ def _handler_for(api: RuntimeApiServer):
                     return self._reply(413, b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes)."}')
                 pending.answer("response", body)
             if not self.close_connection:
+                api.answered(pending)
+                self.answered = pending  # one handler per connection: per poller
                 self._reply(202, b'{"status":"OK"}')
 
         def _body(self) -> bytes:

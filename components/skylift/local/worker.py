@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import session
@@ -46,6 +46,8 @@ class Invocation:
     result: bytes = b""
     error: dict | None = None
     trailers: dict | None = None
+    # Set when the environment may take another event (its poller asked for one); None: at once.
+    environment_free: threading.Event | None = field(default=None, repr=False, compare=False)
 
     def lambda_result(self) -> bytes:
         """The JSON the Lambda Invoke API answers with (an error document unless ok)."""
@@ -125,7 +127,8 @@ class Worker:
             return Invocation("error", cold, duration, request_id, error=env.api.init_error)
         if outcome == "error":
             return Invocation("error", cold, duration, request_id, error=json.loads(pending.body or b"{}"))
-        return Invocation(outcome, cold, duration, request_id, result=pending.body, trailers=pending.trailers)
+        return Invocation(outcome, cold, duration, request_id, result=pending.body, trailers=pending.trailers,
+                          environment_free=pending.poller_back if pending.kind else None)
 
     def _await(self, env: _Environment, pending: Pending, started: float) -> str:
         """How the invocation ended: the answer's kind, "timeout", "crashed" or "init_error"."""

@@ -213,3 +213,14 @@ def test_concurrency_serves_two_slow_requests_at_once_in_one_environment(tmp_pat
     first, second = sorted(answers, key=lambda answer: answer["start"])
     assert second["start"] < first["end"], answers  # the second began while the first still slept
     server.wait_for(lambda line: len([seen for seen in server.lines if SLEEP_LINE.fullmatch(seen)]) == 2)
+
+
+def test_an_environment_working_after_the_response_takes_no_other_request(tmp_path, signals, run_dev):
+    server = run_dev(write_project(tmp_path / "p", signals, afterResponse=5), "--workers", "2")
+    server.get_json("/warm-one")
+    server.get_json("/warm-two")  # both environments warm: the next /work goes to the first
+    working = server.get_json("/work")["pid"]  # its environment works on for 0.5 s after this answer
+
+    others = [server.get_json("/hello")["pid"] for _ in range(2)]
+
+    assert working not in others and others[0] == others[1], (working, others)
