@@ -8,6 +8,7 @@ its event went out (the deadline starts) and how it was answered.
 
 import json
 import queue
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,8 +56,7 @@ class RuntimeApiServer:
         self.on_waiting = on_waiting
         self._lock = threading.Lock()
         self._closed = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), _handler_for(self))
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True,
                          name=f"runtime-api-{self.address}").start()
@@ -106,8 +106,17 @@ class RuntimeApiServer:
             return self.in_flight.pop(request_id, None)
 
 
-class BrokenOff(Exception):
+class BrokenOff(ConnectionError):
     """The runtime's connection closed in the middle of a chunked body (it was killed)."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # the runtime was killed mid-request (a timeout, a stop): nothing to report
+        super().handle_error(request, client_address)
 
 
 def _line(handler) -> bytes:
