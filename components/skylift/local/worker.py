@@ -125,10 +125,11 @@ class Worker:
         duration = (time.monotonic() - started) * 1000
         if outcome == "init_error":
             return Invocation("error", cold, duration, request_id, error=env.api.init_error)
+        free = pending.poller_back if pending.kind else None
         if outcome == "error":
-            return Invocation("error", cold, duration, request_id, error=json.loads(pending.body or b"{}"))
+            return Invocation("error", cold, duration, request_id, error=_error_document(pending.body), environment_free=free)
         return Invocation(outcome, cold, duration, request_id, result=pending.body, trailers=pending.trailers,
-                          environment_free=pending.poller_back if pending.kind else None)
+                          environment_free=free)
 
     def _await(self, env: _Environment, pending: Pending, started: float) -> str:
         """How the invocation ended: the answer's kind, "timeout", "crashed" or "init_error"."""
@@ -201,3 +202,14 @@ class Worker:
             except subprocess.TimeoutExpired:
                 pass
         env.api.close()
+
+
+def _error_document(body: bytes) -> dict:
+    """The error a runtime posted to /error; Lambda passes on whatever JSON object it was."""
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        return {"errorMessage": body.decode("utf-8", "replace"), "errorType": "Runtime.Unknown"}
+    return document
