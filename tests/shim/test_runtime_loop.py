@@ -83,6 +83,18 @@ def test_the_wrapper_starts_the_app_then_becomes_the_loop_which_adopts_it(runtim
         end_sandbox(runtime)
 
 
+def test_without_port_the_app_gets_one_below_the_kernels_ephemeral_range(runtime_api):
+    # A port in that range may be the local end of an outgoing connection: the app's bind() would fail.
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    runtime = run_wrapper(runtime_api, SKYLIFT_COMMAND=COMMAND)
+    try:
+        result = runtime_api.invoke(http_api_event(raw_path="/process"), "p-1").result()
+        port = int(json.loads(result["body"])["port"])
+        assert 10000 <= port < low
+    finally:
+        end_sandbox(runtime)
+
+
 def test_an_app_that_exits_at_start_is_an_init_error_naming_command_and_exit_code(runtime_api):
     runtime = run_wrapper(runtime_api, SKYLIFT_COMMAND=COMMAND, PORT=str(free_port()), EXIT_AT_START="7")
     assert runtime.wait(10) == 1
