@@ -71,7 +71,8 @@ class App(BaseHTTPRequestHandler):
         if url.path == "/in-parts":
             return self.send_in_parts()
         if url.path == "/process":
-            answer = {"pid": os.getpid(), "cwd": os.getcwd(), "GREETING": os.environ.get("GREETING")}
+            answer = {"pid": os.getpid(), "cwd": os.getcwd(), "GREETING": os.environ.get("GREETING"),
+                      "port": os.environ.get("PORT")}
             return self.send(200, [("Content-Type", "application/json")], json.dumps(answer).encode())
         if url.path == "/crash":
             os._exit(3)

@@ -32,17 +32,38 @@ def run_wrapper(api, **env):
     """The wrapper exactly as Lambda starts it: the runtime's own command line as its arguments."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("SKYLIFT_", "LAMBDA_"))}
     environment.update(AWS_LAMBDA_RUNTIME_API=api.address, LAMBDA_TASK_ROOT=str(HERE), **env)
+    # A session of its own, as a Lambda sandbox: end_sandbox can then stop whatever is left of it.
     return subprocess.Popen([str(WRAPPER), sys.executable, "-m", "awslambdaric", "skylift_shim.handler"],
-                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def end_sandbox(runtime):
+    """SIGKILL everything in the runtime's session (an app left behind would hold its output pipes
+    open, and reading them would never end), then collect the output."""
+    for pid in os.listdir("/proc"):
+        stat = stat_of(pid) if pid.isdigit() else None
+        if stat is not None and stat["session"] == runtime.pid:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return runtime.communicate(timeout=10)
 
 
 def stat_of(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """The process's state, parent, group and session; None once it has gone (it may go while we look)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text.rsplit(")", 1)[1].split()
     return {"state": fields[0], "ppid": int(fields[1]), "pgid": int(fields[2]), "session": int(fields[3])}
 
 
 def children_of(pid):
-    return [int(name) for name in os.listdir("/proc") if name.isdigit() and stat_of(name)["ppid"] == pid]
+    return [int(name) for name in os.listdir("/proc")
+            if name.isdigit() and (stat_of(name) or {}).get("ppid") == pid]
 
 
 def test_the_wrapper_starts_the_app_then_becomes_the_loop_which_adopts_it(runtime_api):
@@ -59,14 +80,25 @@ def test_the_wrapper_starts_the_app_then_becomes_the_loop_which_adopts_it(runtim
         assert runtime.wait(5) == 0
         assert not Path(f"/proc/{app_pid}").exists(), "the app outlived the runtime's SIGTERM"
     finally:
-        runtime.kill()
-        runtime.communicate()
+        end_sandbox(runtime)
+
+
+def test_without_port_the_app_gets_one_below_the_kernels_ephemeral_range(runtime_api):
+    # A port in that range may be the local end of an outgoing connection: the app's bind() would fail.
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    runtime = run_wrapper(runtime_api, SKYLIFT_COMMAND=COMMAND)
+    try:
+        result = runtime_api.invoke(http_api_event(raw_path="/process"), "p-1").result()
+        port = int(json.loads(result["body"])["port"])
+        assert 10000 <= port < low
+    finally:
+        end_sandbox(runtime)
 
 
 def test_an_app_that_exits_at_start_is_an_init_error_naming_command_and_exit_code(runtime_api):
     runtime = run_wrapper(runtime_api, SKYLIFT_COMMAND=COMMAND, PORT=str(free_port()), EXIT_AT_START="7")
     assert runtime.wait(10) == 1
-    runtime.communicate()
+    end_sandbox(runtime)
     [(headers, error)] = runtime_api.init_errors
     assert headers["lambda-runtime-function-error-type"] == "Skylift.AppStartFailed"
     assert error == {"errorType": "Skylift.AppStartFailed", "stackTrace": [],
@@ -77,7 +109,7 @@ def test_bad_settings_are_an_init_error_naming_every_variable(runtime_api):
     runtime = run_wrapper(runtime_api, SKYLIFT_COMMAND=COMMAND, PORT=str(free_port()), SKYLIFT_LOG_LEVEL="loud",
                           SKYLIFT_STREAMING="yes", SKYLIFT_AFTER_RESPONSE="-1", AWS_LAMBDA_MAX_CONCURRENCY="none")
     assert runtime.wait(10) == 1
-    runtime.communicate()
+    end_sandbox(runtime)
     [(headers, error)] = runtime_api.init_errors
     assert error == {"errorType": "Skylift.InvalidConfiguration", "stackTrace": [], "errorMessage": (
         "skylift: bad function configuration:\n"

@@ -32,9 +32,21 @@ class Response:
     body: bytes = b""
 
 
+# The gateway's own wording; Python's HTTPStatus phrases change between versions (413 became
+# "Content Too Large" in 3.13).
+GATEWAY_MESSAGES = {
+    400: "Bad Request",
+    413: "Request Entity Too Large",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
 def gateway_error(status: int) -> Response:
     """An answer the HTTP API gives itself, in its own format: {"message": "<reason>"}."""
-    body = json.dumps({"message": HTTPStatus(status).phrase}, separators=(",", ":")).encode()
+    body = json.dumps({"message": GATEWAY_MESSAGES[status]}, separators=(",", ":")).encode()
     return Response(status, [("content-type", "application/json")], body)
 
 

@@ -61,7 +61,7 @@ def test_request_reaches_the_handler_as_an_http_api_event(serve):
     assert (event["body"], event["isBase64Encoded"]) == ('{"k": 1}', False)
     assert "cookie" not in event["headers"] and event["headers"]["x-rep"] == "one"
     assert event["requestContext"]["http"] == {"method": "POST", "path": "/a b//", "protocol": "HTTP/1.1",
-                                               "sourceIp": "127.0.0.1", "userAgent": "Python-urllib/3.11"}
+                                               "sourceIp": "127.0.0.1", "userAgent": f"Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"}
     assert headers["apigw-requestid"] == event["requestContext"]["requestId"]
 
     fetch(base + "/second")
