@@ -20,6 +20,12 @@ _READ_CHUNK = 1024 * 1024
 _MAX_LINE = 65536
 _MAX_HEADERS = 500
 _JOIN_LIMIT = 65536  # smaller bodies go out in the same send() as the head
+# A request that is not idempotent goes on a kept connection only if it was handed out this
+# recently. Lambda thaws the app and the shim together, and the app's idle timer, which ran out
+# while it was frozen, may close the connection just after the shim has checked it: a request
+# written then may or may not have been read, so it could not be sent again. A gap this short
+# means no freeze long enough for any usual idle timeout (gunicorn 2 s, Node and uvicorn 5 s).
+UNSAFE_REUSE_SECONDS = 0.25
 
 
 class UpstreamTimeout(Exception):
@@ -52,6 +58,7 @@ class _Connection:
         self.reader = sockets.reader(self.sock)
         self.idle_check = select.poll()
         self.idle_check.register(self.sock, select.POLLIN)
+        self.handed_out = time.monotonic()
 
     def close(self):
         self.reader.close()
@@ -81,8 +88,10 @@ class Relay:
         as the app sends them (for chunked bodies, its chunks), raising as `forward` would.
 
         A kept connection the app closed while idle (its idle timer fires the moment a frozen Lambda
-        thaws) is noticed before reuse and replaced. If the app closes it anyway between that check and
-        the request, only an idempotent request is sent again: any other may have been acted on.
+        thaws) is noticed before reuse and replaced; a request that is not idempotent takes a new
+        connection after a pause (UNSAFE_REUSE_SECONDS). If the app closes a connection anyway between
+        that check and the request, only an idempotent request is sent again: any other may have been
+        acted on.
         """
         for attempt in (1, 2):
             try:
@@ -95,12 +104,17 @@ class Relay:
                 self.close()  # never keep a connection in an unknown state
                 raise
 
-    def _open_connection(self, deadline: float) -> "_Connection":
-        """The kept connection if the app has not closed it, else a new one."""
-        if self.connection is not None and not self.connection.is_open():
+    def _open_connection(self, deadline: float, method: str) -> "_Connection":
+        """The kept connection if the app has not closed it (and, for a request that is not idempotent,
+        if it was last handed out a moment ago), else a new one."""
+        now = time.monotonic()
+        kept = self.connection
+        if kept is not None and (not kept.is_open() or (
+                method not in IDEMPOTENT_METHODS and now - kept.handed_out > UNSAFE_REUSE_SECONDS)):
             self.close()
         if self.connection is None:
             self.connection = _Connection(self.host, self.port, self._remaining(deadline))
+        self.connection.handed_out = now
         return self.connection
 
     def _remaining(self, deadline: float) -> float:
@@ -116,7 +130,7 @@ class Relay:
         head.append(b"\r\n")
         data = b"".join(head)
         try:
-            connection = self._open_connection(deadline)
+            connection = self._open_connection(deadline, request.method)
         except TimeoutError:
             raise UpstreamTimeout("the app did not accept a connection in time") from None
         except OSError as error:

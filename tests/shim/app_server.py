@@ -9,7 +9,8 @@ Paths: /crash (exit 3 mid-request), /hang, /binary, /gzip, /cookies, /204, /304,
 /chunked, /until-close (body ended by closing), /sse?n=N&gap=S (N server-sent events S seconds apart,
 chunked), /stream?size=N (N bytes in 1 MB chunks), /stream-break (two chunks, then exit 4),
 /sleep?s=S (answers how many requests were in flight as it woke), /background?cpu=S&mark=FILE (answers at once, then S seconds of CPU work, then writes FILE), /drop (acts, then closes without answering),
-/in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING),
+/in-parts (headers, then the body in two writes, 50 ms apart), /process (pid, cwd, GREETING, PORT),
+/peer (the client's port: which connection the request came on),
 /status/N; anything else echoes the request as JSON.
 """
 
@@ -74,6 +75,9 @@ class App(BaseHTTPRequestHandler):
             answer = {"pid": os.getpid(), "cwd": os.getcwd(), "GREETING": os.environ.get("GREETING"),
                       "port": os.environ.get("PORT")}
             return self.send(200, [("Content-Type", "application/json")], json.dumps(answer).encode())
+        if url.path == "/peer":  # which connection: the shim's end of it
+            return self.send(200, [("Content-Type", "application/json")],
+                             json.dumps({"port": self.client_address[1]}).encode())
         if url.path == "/crash":
             os._exit(3)
         if url.path == "/hang":

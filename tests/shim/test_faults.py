@@ -10,6 +10,7 @@ import pytest
 from shim_support import APP_SERVER, http_api_event, invoke, seen_by_app
 
 from skylift_shim import main as shim
+from skylift_shim import relay
 from skylift_shim.environment import SettingsError, from_environ
 
 # Every case through both entry points: Lambda's runtime client calling handler, and the shim's own loop.
@@ -182,6 +183,25 @@ def test_thaw_race_app_closes_kept_connection_as_request_arrives(app):
         os.killpg(group, signal.SIGCONT)
         result = invoke(http_api_event(method="POST", body=f"after {round_number}"))
         assert (result["statusCode"], seen_by_app(result)["body"]) == (200, f"after {round_number}".encode())
+
+
+def peer_port(method):
+    result = invoke(http_api_event(method=method, raw_path="/peer", body="" if method == "POST" else None))
+    return json.loads(result["body"])["port"]
+
+
+def test_a_post_after_a_pause_takes_a_new_connection_a_get_keeps_the_old_one(app):
+    # After a pause the app may be about to close the kept connection (its idle timer ran out while
+    # Lambda froze it): a POST written then could not be sent again, so it takes a fresh one.
+    app()
+    first = peer_port("GET")
+    assert peer_port("POST") == first  # a moment later: the kept connection
+    time.sleep(relay.UNSAFE_REUSE_SECONDS + 0.1)
+    assert peer_port("GET") == first  # idempotent: kept, and sent again if the app closes it
+    time.sleep(relay.UNSAFE_REUSE_SECONDS + 0.1)
+    after_pause = peer_port("POST")
+    assert after_pause != first
+    assert peer_port("POST") == after_pause
 
 
 def test_a_post_the_app_dropped_unanswered_is_not_sent_again(app, tmp_path):
