@@ -94,7 +94,10 @@ def test_logs_of_a_stack_not_deployed(aws, project):
 def test_follow_prints_new_lines_until_ctrl_c(aws, project):
     aws.log(GROUP, (time.time() - 5, "before"))
     command = [os.path.join(os.path.dirname(sys.executable), "skylift"), "--cwd", str(project), "logs", "--follow"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as a terminal sends it: a suite started in the background (`make test &`) hands its
+    # children SIGINT ignored, and Python then never raises KeyboardInterrupt.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     watchdog = threading.Timer(60, process.kill)  # a line that never comes must not hang the suite
     watchdog.start()
     try:
