@@ -56,7 +56,8 @@ class RuntimeApiServer:
         self.on_waiting = on_waiting
         self._lock = threading.Lock()
         self._closed = False
-        self.server = _Server(("127.0.0.1", 0), _handler_for(self))
+        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.server.api = self
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True,
                          name=f"runtime-api-{self.address}").start()
@@ -112,6 +113,7 @@ class BrokenOff(ConnectionError):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    api: "RuntimeApiServer"
 
     def handle_error(self, request, client_address) -> None:
         if isinstance(sys.exc_info()[1], OSError):
@@ -144,87 +146,90 @@ def _read_chunks(handler, write: Callable[[bytes], None]) -> dict[str, str]:
     return trailers
 
 
-def _handler_for(api: RuntimeApiServer):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+class _Handler(BaseHTTPRequestHandler):
+    """One connection of the runtime (one poller): /next, /response, /error, /init/error."""
 
-        def log_message(self, format, *args):  # noqa: A002
-            pass
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
-        def _reply(self, status: int, body: bytes = b"", headers=()) -> None:
-            self.send_response_only(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    @property
+    def api(self) -> "RuntimeApiServer":
+        return self.server.api
 
-        def do_GET(self):
-            if self.path != f"{PREFIX}/invocation/next":
-                return self._reply(404)
-            api.poller_back(getattr(self, "answered", None))
-            self.answered = None
-            pending = api.next_event()
-            if pending is None:
-                self.close_connection = True
-                return self._reply(500, b'{"errorMessage":"the environment is shutting down"}')
-            deadline_ms = int((time.time() + pending.timeout) * 1000)
-            self._reply(200, pending.event, [
-                ("Lambda-Runtime-Aws-Request-Id", pending.request_id),
-                ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
-                ("Lambda-Runtime-Invoked-Function-Arn", pending.function_arn),
-                ("Content-Type", "application/json"),
-            ])
+    def log_message(self, format, *args):  # noqa: A002
+        pass
 
-        def do_POST(self):
-            if self.path == f"{PREFIX}/init/error":
-                api.init_error = json.loads(self._body() or b"{}")
-                api.init_failed.set()
-                return self._reply(202, b'{"status":"OK"}')
-            parts = self.path[len(PREFIX):].split("/")  # ["", "invocation", id, kind]
-            if not self.path.startswith(PREFIX) or len(parts) != 4 or parts[3] not in ("response", "error"):
-                self._body()
-                return self._reply(404)
-            pending = api.take(parts[2])
-            if pending is None:
-                self._body()
-                return self._reply(400, b'{"errorMessage":"unknown or already answered request id"}')
-            if parts[3] == "error":
-                pending.answer("error", self._body())
-            elif self.headers.get("Lambda-Runtime-Function-Response-Mode", "").lower() == STREAMING_MODE:
-                self._stream(pending)
-            else:
-                body = self._body()
-                if len(body) > PAYLOAD_LIMIT_BYTES:
-                    pending.answer("too_large")
-                    return self._reply(413, b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes)."}')
-                pending.answer("response", body)
-            if not self.close_connection:
-                api.answered(pending)
-                self.answered = pending  # one handler per connection: per poller
-                self._reply(202, b'{"status":"OK"}')
+    def _reply(self, status: int, body: bytes = b"", headers=()) -> None:
+        self.send_response_only(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-        def _body(self) -> bytes:
-            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                pieces = []
-                _read_chunks(self, pieces.append)
-                return b"".join(pieces)
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+    def do_GET(self):
+        if self.path != f"{PREFIX}/invocation/next":
+            return self._reply(404)
+        self.api.poller_back(getattr(self, "answered", None))
+        self.answered = None
+        pending = self.api.next_event()
+        if pending is None:
+            self.close_connection = True
+            return self._reply(500, b'{"errorMessage":"the environment is shutting down"}')
+        deadline_ms = int((time.time() + pending.timeout) * 1000)
+        self._reply(200, pending.event, [
+            ("Lambda-Runtime-Aws-Request-Id", pending.request_id),
+            ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
+            ("Lambda-Runtime-Invoked-Function-Arn", pending.function_arn),
+            ("Content-Type", "application/json"),
+        ])
 
-        def _stream(self, pending: Pending) -> None:
+    def do_POST(self):
+        if self.path == f"{PREFIX}/init/error":
+            self.api.init_error = json.loads(self._body() or b"{}")
+            self.api.init_failed.set()
+            return self._reply(202, b'{"status":"OK"}')
+        parts = self.path[len(PREFIX):].split("/")  # ["", "invocation", id, kind]
+        if not self.path.startswith(PREFIX) or len(parts) != 4 or parts[3] not in ("response", "error"):
+            self._body()
+            return self._reply(404)
+        pending = self.api.take(parts[2])
+        if pending is None:
+            self._body()
+            return self._reply(400, b'{"errorMessage":"unknown or already answered request id"}')
+        if parts[3] == "error":
+            pending.answer("error", self._body())
+        elif self.headers.get("Lambda-Runtime-Function-Response-Mode", "").lower() == STREAMING_MODE:
+            self._stream(pending)
+        else:
+            body = self._body()
+            if len(body) > PAYLOAD_LIMIT_BYTES:
+                pending.answer("too_large")
+                return self._reply(413, b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes)."}')
+            pending.answer("response", body)
+        if not self.close_connection:
+            self.api.answered(pending)
+            self.answered = pending  # one handler per connection: per poller
+            self._reply(202, b'{"status":"OK"}')
+
+    def _body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             pieces = []
-            write = pending.sink.write if pending.sink is not None else pieces.append
-            try:
-                trailers = _read_chunks(self, write)
-            except BrokenOff:
-                # The environment died mid-stream: the worker reports the timeout or crash.
-                if pending.sink is not None:
-                    pending.sink.finish({ERROR_TYPE_TRAILER: "Runtime.ExitError"})
-                self.close_connection = True
-                return
-            if pending.sink is not None:
-                pending.sink.finish(trailers)
-            pending.answer("streamed", b"".join(pieces), trailers)
+            _read_chunks(self, pieces.append)
+            return b"".join(pieces)
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    return Handler
+    def _stream(self, pending: Pending) -> None:
+        pieces = []
+        write = pending.sink.write if pending.sink is not None else pieces.append
+        try:
+            trailers = _read_chunks(self, write)
+        except BrokenOff:
+            # The environment died mid-stream: the worker reports the timeout or crash.
+            if pending.sink is not None:
+                pending.sink.finish({ERROR_TYPE_TRAILER: "Runtime.ExitError"})
+            self.close_connection = True
+            return
+        if pending.sink is not None:
+            pending.sink.finish(trailers)
+        pending.answer("streamed", b"".join(pieces), trailers)
