@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from skylift import artifact, config
-from skylift.naming import function_name as lambda_function_name, log_group_name
+from skylift.naming import log_group_name, program_function_name
 from skylift.settings import DEFAULT_RUNTIME
 from skylift_shim.environment import EXEC_WRAPPER
 
@@ -55,7 +55,7 @@ def unpack(zip_path: Path, task_root: Path) -> Path:
 
 def function_name(stack_config) -> str:
     """The deployed function's name, for an App named after the project as the program names it."""
-    return lambda_function_name(stack_config.namespace, stack_config.namespace, stack_config.stack)
+    return program_function_name(stack_config.namespace, stack_config.stack)
 
 
 def lambda_environment(stack_config, task_root: Path, *, region: str = "us-east-1", warn=print) -> dict[str, str]:

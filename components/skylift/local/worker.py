@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skylift.naming import HANDLER
+
 from . import session
 from .runtime_api import Pending, RuntimeApiServer
 
@@ -72,7 +74,7 @@ class WorkerSpec:
     task_root: Path
     environment: dict[str, str]
     timeout: float
-    handler: str = "skylift_shim.handler"
+    handler: str = HANDLER
     freeze: bool = True
     function_arn: str = "arn:aws:lambda:us-east-1:000000000000:function:local"
     stdout: object = None  # where the app's and shim's logs go (None: ours)
