@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rie.harness import unpack
+from rie.harness import Emulator, function_environment, unpack
 from skylift.local import project
 
 APP_SERVER = Path(__file__).resolve().parents[1] / "shim" / "app_server.py"
@@ -22,3 +22,18 @@ def built(tmp_path_factory):
     stack_config = project.load_stack(root, "test")
     artifact = project.build_artifact(stack_config, root / "out")
     return stack_config, unpack(artifact.path, root / "task")
+
+
+@pytest.fixture
+def fresh(built):
+    """A new emulator per test, with extra environment: fresh(SKYLIFT_LOG_LEVEL="debug")."""
+    started = []
+
+    def start(**extra):
+        stack_config, task_root = built
+        started.append(Emulator(task_root, function_environment(stack_config, **extra)).start())
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.stop()

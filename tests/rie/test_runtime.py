@@ -34,21 +34,6 @@ def emulator(built):
         yield running
 
 
-@pytest.fixture
-def fresh(built):
-    """A new emulator per test, with extra environment: fresh(SKYLIFT_LOG_LEVEL="debug")."""
-    started = []
-
-    def start(**extra):
-        stack_config, task_root = built
-        started.append(Emulator(task_root, function_environment(stack_config, **extra)).start())
-        return started[-1]
-
-    yield start
-    for running in started:
-        running.stop()
-
-
 def without_request_id(result: dict) -> dict:
     """The result with the app's echo of the Lambda request id (which differs per invocation) blanked."""
     echoed = json.loads(result["body"])
