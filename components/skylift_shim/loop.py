@@ -122,7 +122,7 @@ def handle(api: RuntimeApi, relay: Relay | None, invocation, streaming: bool) ->
     """Answer one invocation; returns its deadline (time.monotonic(), the safety margin taken off): the
     invocation lasts until the next /next, so work after the response must end before it too."""
     left = invocation.deadline_ms / 1000.0 - time.time() if invocation.deadline_ms else shim.DEFAULT_TIME_LEFT
-    deadline = time.monotonic() + left - shim.SAFETY_MARGIN
+    deadline = shim.deadline_after(left, time.monotonic())
     request_id = invocation.request_id
     if invocation.trace_id:
         os.environ[TRACE_ID] = invocation.trace_id

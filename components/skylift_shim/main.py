@@ -172,7 +172,12 @@ def _deadline(context, started: float) -> float:
         left = context.get_remaining_time_in_millis() / 1000.0
     except Exception:
         left = DEFAULT_TIME_LEFT
-    return started + max(left - SAFETY_MARGIN, 0.0)
+    return deadline_after(left, started)
+
+
+def deadline_after(seconds_left: float, started: float) -> float:
+    """The time.monotonic() by which the answer must be built: Lambda's time left, minus SAFETY_MARGIN."""
+    return started + max(seconds_left - SAFETY_MARGIN, 0.0)
 
 
 def _respond(request, deadline: float, relay: Relay | None = None, exchange=None) -> Response:
